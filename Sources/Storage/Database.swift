@@ -1,0 +1,37 @@
+import Logging
+import PostgresNIO
+
+/// The connection pool to PostgreSQL. Run ``client`` as a `Service` (it is one).
+public struct Database: Sendable {
+    public let configuration: DatabaseConfiguration
+    public let client: PostgresClient
+
+    public init(configuration: DatabaseConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)
+    }
+
+    /// Runs `body` with a running pool, then stops it.
+    @discardableResult
+    public static func withDatabase<Result: Sendable>(
+        configuration: DatabaseConfiguration, logger: Logger,
+        _ body: (Database) async throws -> Result
+    ) async throws -> Result {
+        let database = Database(configuration: configuration, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await database.client.run() }
+            defer { group.cancelAll() }
+            return try await body(database)
+        }
+    }
+
+    /// True when the database answers a trivial query.
+    public func isReachable(logger: Logger) async -> Bool {
+        do {
+            try await client.query("SELECT 1", logger: logger)
+            return true
+        } catch {
+            return false
+        }
+    }
+}

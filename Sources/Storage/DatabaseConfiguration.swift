@@ -1,0 +1,98 @@
+import Foundation
+import NIOSSL
+import PostgresNIO
+
+/// Where the database is: parsed once from `postgres://user:password@host:port/database`.
+///
+/// `?sslmode=disable|prefer|require` picks TLS (default `disable`, as the local cluster is on
+/// loopback). The password never appears in ``redactedDescription`` or in errors.
+public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public var user: String
+    public var password: String?
+    public var database: String
+    public var sslMode: String
+    /// Connections the pool may open at most.
+    public var maximumConnections: Int
+
+    public init(host: String, port: Int = 5432, user: String, password: String?, database: String,
+                sslMode: String = "disable", maximumConnections: Int = 20) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+        self.database = database
+        self.sslMode = sslMode
+        self.maximumConnections = maximumConnections
+    }
+
+    public init(url string: String) throws(StorageError) {
+        guard let components = URLComponents(string: string), let scheme = components.scheme,
+              scheme == "postgres" || scheme == "postgresql" else {
+            throw .invalidURL("expected postgres://user:password@host:port/database")
+        }
+        guard let host = components.host, !host.isEmpty else { throw .invalidURL("missing host") }
+        guard let user = components.user?.removingPercentEncoding, !user.isEmpty else { throw .invalidURL("missing user") }
+        let database = String(components.path.dropFirst())
+        guard !database.isEmpty, !database.contains("/") else { throw .invalidURL("missing database name") }
+        self.init(host: host, port: components.port ?? 5432, user: user,
+                  password: components.password?.removingPercentEncoding, database: database)
+        for item in components.queryItems ?? [] {
+            switch item.name {
+            case "sslmode":
+                guard let mode = item.value, ["disable", "prefer", "require"].contains(mode) else {
+                    throw .invalidURL("sslmode must be disable, prefer or require")
+                }
+                sslMode = mode
+            case "max_connections":
+                guard let value = item.value.flatMap(Int.init), value > 0 else { throw .invalidURL("max_connections must be > 0") }
+                maximumConnections = value
+            default:
+                throw .invalidURL("unknown query parameter \(item.name)")
+            }
+        }
+    }
+
+    /// Printing a configuration shows the URL without the password.
+    public var description: String { redactedDescription }
+
+    public var redactedDescription: String { "postgres://\(user)@\(host):\(port)/\(database)" }
+
+    /// The same server, another database (tests create throw-away databases).
+    public func with(database: String) -> DatabaseConfiguration {
+        var copy = self
+        copy.database = database
+        return copy
+    }
+
+    var clientConfiguration: PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS = switch sslMode {
+        case "require": .require(.makeClientConfiguration())
+        case "prefer": .prefer(.makeClientConfiguration())
+        default: .disable
+        }
+        var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
+                                                         database: database, tls: tls)
+        configuration.options.maximumConnections = maximumConnections
+        return configuration
+    }
+}
+
+/// What went wrong with the database.
+public enum StorageError: Error, Equatable, CustomStringConvertible {
+    case invalidURL(String)
+    /// A migration failed; nothing of it was applied (each runs in the transaction of the run).
+    case migrationFailed(version: Int, name: String, reason: String)
+    /// The database has migrations this build does not know: it is older than the schema.
+    case unknownMigrations([Int])
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let reason): "invalid database URL: \(reason)"
+        case .migrationFailed(let version, let name, let reason): "migration \(version) (\(name)) failed: \(reason)"
+        case .unknownMigrations(let versions):
+            "the database has migrations this build does not know (\(versions.map(String.init).joined(separator: ", "))); deploy a newer build"
+        }
+    }
+}

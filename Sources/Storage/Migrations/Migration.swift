@@ -1,0 +1,14 @@
+/// A numbered schema change. Once landed, a migration is never edited: add a new one.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    /// Run in order, in one transaction with the rest of the migration run.
+    public let statements: [String]
+}
+
+extension Migration {
+    /// Every migration, in order. Append only.
+    public static let all: [Migration] = [
+        .m0001_inbox,
+    ]
+}

@@ -1,0 +1,174 @@
+import AMQP
+import Foundation
+import Logging
+import Storage
+
+/// A setting that is missing or malformed. Names the variable; never repeats a secret's value.
+public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
+    case missing(variable: String)
+    case invalid(variable: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missing(let variable): "missing setting \(variable): set it in the environment (see config/billing.env.example)"
+        case .invalid(let variable, let reason): "invalid setting \(variable): \(reason)"
+        }
+    }
+}
+
+/// A value that must never be printed. Its description is redacted.
+public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
+    public let value: String
+    public init(_ value: String) { self.value = value }
+    public var description: String { "[redacted]" }
+    public var debugDescription: String { "[redacted]" }
+}
+
+/// The environment variables of DESIGN §8, read once at start-up.
+///
+/// Each section is loaded on its own, so a command asks only for what it uses (`migrate` needs
+/// the database, not Stripe's keys).
+public struct EnvironmentReader: Sendable {
+    public let variables: [String: String]
+
+    public init(_ variables: [String: String] = ProcessInfo.processInfo.environment) {
+        self.variables = variables
+    }
+
+    func required(_ name: String) throws(ConfigurationError) -> String {
+        guard let value = variables[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else {
+            throw .missing(variable: name)
+        }
+        return value
+    }
+
+    func optional(_ name: String) -> String? {
+        guard let value = variables[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let text = optional(name) else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw .invalid(variable: name, reason: "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    /// `BILLING_AMQP_URL`.
+    public func amqp() throws(ConfigurationError) -> AMQPConfiguration {
+        let name = "BILLING_AMQP_URL"
+        do {
+            var configuration = try AMQPConfiguration(url: required(name))
+            configuration.confirmTimeout = .milliseconds(try integer("BILLING_AMQP_CONFIRM_TIMEOUT_MS", default: 10_000, range: 100...600_000))
+            return configuration
+        } catch let error as AMQPError {
+            if case .invalidURL(let reason) = error { throw .invalid(variable: name, reason: reason) }
+            throw .invalid(variable: name, reason: error.description)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw .invalid(variable: name, reason: "\(error)")
+        }
+    }
+
+    /// `BILLING_DATABASE_URL`.
+    public func database() throws(ConfigurationError) -> DatabaseConfiguration {
+        let name = "BILLING_DATABASE_URL"
+        let url = try required(name)
+        do {
+            return try DatabaseConfiguration(url: url)
+        } catch {
+            if case .invalidURL(let reason) = error { throw .invalid(variable: name, reason: reason) }
+            throw .invalid(variable: name, reason: error.description)
+        }
+    }
+
+    /// `BILLING_HTTP_HOST` (default 127.0.0.1) and `BILLING_HTTP_PORT` (default 8080).
+    public func http() throws(ConfigurationError) -> HTTPSettings {
+        HTTPSettings(host: optional("BILLING_HTTP_HOST") ?? "127.0.0.1",
+                     port: try integer("BILLING_HTTP_PORT", default: 8080, range: 0...65535))
+    }
+
+    /// `STRIPE_WEBHOOK_SECRETS` (comma-separated, for rotation), `STRIPE_API_KEY`, `STRIPE_API_BASE`.
+    public func stripe() throws(ConfigurationError) -> StripeSettings {
+        let secretsName = "STRIPE_WEBHOOK_SECRETS"
+        let secrets = try required(secretsName).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !secrets.isEmpty, secrets.allSatisfy({ $0.hasPrefix("whsec_") && $0.count > 6 }) else {
+            throw .invalid(variable: secretsName, reason: "expected one or more comma-separated secrets starting with whsec_")
+        }
+        let key = try required("STRIPE_API_KEY")
+        guard key.hasPrefix("sk_") || key.hasPrefix("rk_") else {
+            throw .invalid(variable: "STRIPE_API_KEY", reason: "expected a secret key starting with sk_ or rk_")
+        }
+        let baseText = optional("STRIPE_API_BASE") ?? "https://api.stripe.com"
+        guard let base = URL(string: baseText), let scheme = base.scheme, ["http", "https"].contains(scheme), base.host != nil else {
+            throw .invalid(variable: "STRIPE_API_BASE", reason: "expected an http(s) URL such as https://api.stripe.com")
+        }
+        return StripeSettings(webhookSecrets: secrets.map(Secret.init), apiKey: Secret(key), apiBase: base)
+    }
+
+    /// `BILLING_INTERNAL_SECRET`: the HMAC key of the platform's internal events.
+    public func internalSecret() throws(ConfigurationError) -> Secret {
+        let value = try required("BILLING_INTERNAL_SECRET")
+        guard value.utf8.count >= 16 else {
+            throw .invalid(variable: "BILLING_INTERNAL_SECRET", reason: "must be at least 16 bytes long")
+        }
+        return Secret(value)
+    }
+
+    /// `BILLING_OPS_TOKEN`: the bearer token of the operator endpoints.
+    public func opsToken() throws(ConfigurationError) -> Secret {
+        let value = try required("BILLING_OPS_TOKEN")
+        guard value.utf8.count >= 16 else {
+            throw .invalid(variable: "BILLING_OPS_TOKEN", reason: "must be at least 16 bytes long")
+        }
+        return Secret(value)
+    }
+
+    /// `BILLING_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical; default info).
+    public func logLevel() throws(ConfigurationError) -> Logger.Level {
+        guard let text = optional("BILLING_LOG_LEVEL") else { return .info }
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            throw .invalid(variable: "BILLING_LOG_LEVEL", reason: "expected one of trace, debug, info, notice, warning, error, critical")
+        }
+        return level
+    }
+
+    /// `BILLING_CONSUMERS_DIR` (default `consumers`, relative to the working directory).
+    public func consumersDirectory() -> String {
+        optional("BILLING_CONSUMERS_DIR") ?? "consumers"
+    }
+}
+
+public struct HTTPSettings: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+}
+
+public struct StripeSettings: Sendable, Equatable {
+    public var webhookSecrets: [Secret]
+    public var apiKey: Secret
+    public var apiBase: URL
+}
+
+/// Everything `billing serve` needs.
+public struct ServeConfiguration: Sendable {
+    public var amqp: AMQPConfiguration
+    public var database: DatabaseConfiguration
+    public var http: HTTPSettings
+    public var stripe: StripeSettings
+    public var internalSecret: Secret
+    public var opsToken: Secret
+    public var consumersDirectory: String
+
+    public init(environment: EnvironmentReader) throws(ConfigurationError) {
+        amqp = try environment.amqp()
+        database = try environment.database()
+        http = try environment.http()
+        stripe = try environment.stripe()
+        internalSecret = try environment.internalSecret()
+        opsToken = try environment.opsToken()
+        consumersDirectory = environment.consumersDirectory()
+    }
+}

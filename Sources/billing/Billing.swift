@@ -1,0 +1,118 @@
+import AMQP
+import ArgumentParser
+import Foundation
+import Logging
+import Storage
+import Workers
+
+@main
+struct Billing: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "billing",
+        abstract: "The billing worker: webhook intake, consumers, scheduler and ops tools.",
+        subcommands: [Serve.self, Migrate.self, TopologyCommand.self, Bench.self])
+}
+
+/// Reads the environment once, sets up logging, and turns a configuration error into one
+/// clear line and exit status 78 (EX_CONFIG) instead of a stack trace.
+enum Startup {
+    static func run(_ label: String, _ body: (EnvironmentReader, Logger) async throws -> Void) async throws {
+        let environment = EnvironmentReader()
+        do {
+            let level = try environment.logLevel()
+            LoggingSystem.bootstrap { name in
+                var handler = StreamLogHandler.standardError(label: name)
+                handler.logLevel = level
+                return handler
+            }
+            try await body(environment, Logger(label: label))
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("billing: \(error)\n".utf8))
+            throw ExitCode(78)
+        } catch let error as ConsumerDefinitionError {
+            FileHandle.standardError.write(Data("billing: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the intake, every consumer and the scheduler in one process.")
+
+    @Flag(help: "Apply database migrations before starting.")
+    var migrate = false
+
+    @Flag(help: "Declare the broker topology from the consumer files before starting.")
+    var declareTopology = false
+
+    func run() async throws {
+        try await Startup.run("billing.serve") { environment, logger in
+            let configuration = try ServeConfiguration(environment: environment)
+            let consumers = try ConsumerDefinition.loadAll(from: configuration.consumersDirectory)
+            if migrate {
+                try await Database.withDatabase(configuration: configuration.database, logger: logger) { database in
+                    try await Migrator().migrate(database.client, logger: logger)
+                }
+            }
+            if declareTopology {
+                try await AMQPConnection.withConnection(configuration: configuration.amqp, logger: logger) { connection in
+                    try await TopologyDeclarer(connection: connection).declare(consumers)
+                }
+            }
+            logger.info("starting", metadata: [
+                "http": "\(configuration.http.host):\(configuration.http.port)",
+                "broker": "\(configuration.amqp.redactedDescription)",
+                "database": "\(configuration.database.redactedDescription)",
+                "consumers": "\(consumers.map(\.name).joined(separator: ","))",
+            ])
+            try await BillingServer(configuration: configuration, logger: logger).run()
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply the database migrations this build has and the database lacks.")
+
+    func run() async throws {
+        try await Startup.run("billing.migrate") { environment, logger in
+            let configuration = try environment.database()
+            let applied = try await Database.withDatabase(configuration: configuration, logger: logger) { database in
+                try await Migrator().migrate(database.client, logger: logger)
+            }
+            print(applied.isEmpty ? "schema is up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+        }
+    }
+}
+
+struct TopologyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "topology", abstract: "Broker topology from consumers/*.yaml.",
+        subcommands: [Declare.self])
+
+    struct Declare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Declare the exchange and every consumer's work, retry and dead-letter queues (idempotent).")
+
+        @Option(help: "The folder of consumer files (default: $BILLING_CONSUMERS_DIR or ./consumers).")
+        var consumers: String?
+
+        func run() async throws {
+            try await Startup.run("billing.topology") { environment, logger in
+                let amqp = try environment.amqp()
+                let definitions = try ConsumerDefinition.loadAll(from: consumers ?? environment.consumersDirectory())
+                let declared = try await AMQPConnection.withConnection(configuration: amqp, logger: logger) { connection in
+                    try await TopologyDeclarer(connection: connection).declare(definitions)
+                }
+                for declaration in declared {
+                    switch declaration {
+                    case .exchange(let name, let type): print("exchange \(name) (\(type))")
+                    case .queue(let name, _): print("queue    \(name)")
+                    case .binding(let queue, let exchange, let pattern): print("binding  \(exchange) \(pattern) -> \(queue)")
+                    }
+                }
+            }
+        }
+    }
+}
