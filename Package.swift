@@ -77,7 +77,10 @@ let package = Package(
         .testTarget(name: "WorkersTests", dependencies: ["Workers"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AMQP", "Storage", "Workers"]
+            dependencies: [
+                "AMQP", "Storage", "Workers",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -19,6 +19,16 @@ public struct Migrator: Sendable {
     /// Returns the versions applied by this run (empty when the schema was current).
     @discardableResult
     public func migrate(_ client: PostgresClient, logger: Logger) async throws -> [Int] {
+        do {
+            return try await migrateInTransaction(client, logger: logger)
+        } catch let error as PostgresTransactionError {
+            // Surface what failed inside the transaction rather than postgres-nio's wrapper.
+            if let cause = error.closureError { throw cause }
+            throw error
+        }
+    }
+
+    private func migrateInTransaction(_ client: PostgresClient, logger: Logger) async throws -> [Int] {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
             try await connection.query("""

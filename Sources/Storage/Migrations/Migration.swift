@@ -4,6 +4,12 @@ public struct Migration: Sendable {
     public let name: String
     /// Run in order, in one transaction with the rest of the migration run.
     public let statements: [String]
+
+    public init(version: Int, name: String, statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
+    }
 }
 
 extension Migration {

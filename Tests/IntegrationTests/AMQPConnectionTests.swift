@@ -1,0 +1,257 @@
+import AMQP
+import Foundation
+import Testing
+
+extension Integration {
+    @Suite("AMQP connection against RabbitMQ")
+    struct AMQPConnectionTests {
+        let configuration = TestServers.amqp
+        let logger = TestServers.logger
+
+        func quorumQueue(_ connection: AMQPConnection, _ prefix: String, arguments: [String: AMQPFieldValue] = [:]) async throws -> String {
+            let name = TestServers.unique(prefix)
+            var arguments = arguments
+            arguments["x-queue-type"] = .string("quorum")
+            try await connection.declareQueue(name, arguments: arguments)
+            return name
+        }
+
+        func message(to queue: String, _ body: String, id: String? = nil) -> AMQPMessage {
+            AMQPMessage(exchange: "", routingKey: queue, body: Array(body.utf8),
+                        properties: AMQPProperties(contentType: "application/json", headers: ["source": .string("test")],
+                                                   messageID: id ?? body, timestamp: 1_700_000_000, type: "test.event"))
+        }
+
+        @Test func publishedMessagesComeBackExactlyWithTheirProperties() async throws {
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                let queue = try await quorumQueue(connection, "test.roundtrip")
+                defer { Task { try? await connection.deleteQueue(queue) } }
+                let count = 500
+                for index in 0..<count { try await connection.publish(message(to: queue, "{\"n\":\(index)}", id: "evt_\(index)")) }
+                #expect(try await connection.inspectQueue(queue).messageCount == UInt32(count))
+
+                var received: [String] = []
+                for try await delivery in try await connection.consume(queue: queue, prefetch: 100) {
+                    received.append(String(decoding: delivery.body, as: UTF8.self))
+                    #expect(delivery.properties.messageID == "evt_\(received.count - 1)")
+                    #expect(delivery.properties.contentType == "application/json")
+                    #expect(delivery.properties.type == "test.event")
+                    #expect(delivery.properties.timestamp == 1_700_000_000)
+                    #expect(delivery.properties.persistent)
+                    #expect(delivery.properties.headers["source"] == .string("test"))
+                    #expect(delivery.routingKey == queue)
+                    try await delivery.ack()
+                    if received.count == count { break }
+                }
+                #expect(received == (0..<count).map { "{\"n\":\($0)}" })
+                #expect(try await eventually { try await connection.inspectQueue(queue).messageCount == 0 })
+                try await connection.deleteQueue(queue)
+            }
+        }
+
+        @Test func aBatchIsConfirmedAsAWhole() async throws {
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                let queue = try await quorumQueue(connection, "test.batch")
+                try await connection.publish((0..<1000).map { message(to: queue, "m\($0)") })
+                #expect(try await connection.inspectQueue(queue).messageCount == 1000)
+                try await connection.deleteQueue(queue)
+            }
+        }
+
+        @Test func anUnroutableMandatoryMessageFails() async throws {
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                let exchange = TestServers.unique("test.exchange")
+                try await connection.declareExchange(exchange, type: "topic")
+                let unroutable = AMQPMessage(exchange: exchange, routingKey: "no.such.binding", body: Array("x".utf8))
+                await #expect {
+                    try await connection.publish(unroutable)
+                } throws: { error in
+                    guard case AMQPError.unroutable(let returnedExchange, let key, _) = error else { return false }
+                    return returnedExchange == exchange && key == "no.such.binding"
+                }
+                // A routable message in the same breath still confirms.
+                let queue = try await quorumQueue(connection, "test.routable")
+                try await connection.bindQueue(queue, exchange: exchange, routingKey: "yes.#")
+                try await connection.publish(AMQPMessage(exchange: exchange, routingKey: "yes.please", body: Array("y".utf8)))
+                try await connection.deleteQueue(queue)
+                try await connection.deleteExchange(exchange)
+            }
+        }
+
+        @Test func aMissingExchangeClosesOnlyThePublishChannelWhichReopens() async throws {
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                await #expect {
+                    try await connection.publish(AMQPMessage(exchange: "no.such.exchange.\(UUID())", routingKey: "x", body: []))
+                } throws: { error in
+                    guard case AMQPError.channelClosed(404, _) = error else { return false }
+                    return true
+                }
+                let queue = try await quorumQueue(connection, "test.after404")
+                try await connection.publish(message(to: queue, "still works"))
+                #expect(try await connection.inspectQueue(queue).messageCount == 1)
+                try await connection.deleteQueue(queue)
+            }
+        }
+
+        @Test func aRefusedMessageIsNacked() async throws {
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                // A full queue with reject-publish makes the broker answer basic.nack. (Classic:
+                // quorum queues apply x-max-length a little late, so the first extra may pass.)
+                let queue = TestServers.unique("test.full")
+                try await connection.declareQueue(queue, arguments: [
+                    "x-queue-type": .string("classic"), "x-max-length": .int(1), "x-overflow": .string("reject-publish"),
+                ])
+                try await connection.publish(message(to: queue, "fits"))
+                await #expect(throws: AMQPError.nacked) { try await connection.publish(message(to: queue, "does not fit")) }
+                #expect(try await connection.inspectQueue(queue).messageCount == 1)
+                try await connection.deleteQueue(queue)
+            }
+        }
+
+        @Test func aThousandConcurrentPublishesAllConfirm() async throws {
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                let queue = try await quorumQueue(connection, "test.concurrent")
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for index in 0..<1000 {
+                        group.addTask { try await connection.publish(message(to: queue, "c\(index)")) }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(try await connection.inspectQueue(queue).messageCount == 1000)
+                try await connection.deleteQueue(queue)
+            }
+        }
+
+        @Test func theConsumerNeverHoldsMoreThanThePrefetch() async throws {
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                let queue = try await quorumQueue(connection, "test.prefetch")
+                try await connection.publish((0..<20).map { message(to: queue, "p\($0)") })
+                let deliveries = try await connection.consume(queue: queue, prefetch: 5)
+                var iterator = deliveries.makeAsyncIterator()
+                var held: [AMQPDelivery] = []
+                for _ in 0..<5 { held.append(try #require(try await iterator.next())) }
+                // Nothing more arrives while five are unacknowledged.
+                try await Task.sleep(for: .milliseconds(500))
+                let state = try await connection.inspectQueue(queue)
+                #expect(state.messageCount == 15)
+                // Acking them (one multiple ack) lets exactly the next five through.
+                try await held.last!.ack(multiple: true)
+                for index in 5..<10 {
+                    let next = try #require(try await iterator.next())
+                    #expect(String(decoding: next.body, as: UTF8.self) == "p\(index)")
+                    try await next.ack()
+                }
+                try await connection.deleteQueue(queue)
+            }
+        }
+
+        @Test func unackedDeliveriesReturnWhenTheConsumerGoesAway() async throws {
+            let queue = TestServers.unique("test.requeue")
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                try await connection.declareQueue(queue, arguments: ["x-queue-type": .string("quorum")])
+                try await connection.publish(message(to: queue, "not acked"))
+                for try await delivery in try await connection.consume(queue: queue, prefetch: 1) {
+                    #expect(!delivery.redelivered)
+                    break
+                }
+            }
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                for try await delivery in try await connection.consume(queue: queue, prefetch: 1) {
+                    #expect(String(decoding: delivery.body, as: UTF8.self) == "not acked")
+                    #expect(delivery.redelivered)
+                    try await delivery.ack()
+                    break
+                }
+                try await connection.deleteQueue(queue)
+            }
+        }
+
+        @Test func anUnreachableBrokerFailsFastWithATypedError() async throws {
+            var unreachable = configuration
+            unreachable.port = 1  // nothing listens there
+            unreachable.connectTimeout = .milliseconds(500)
+            let clock = ContinuousClock()
+            let started = clock.now
+            await #expect {
+                try await AMQPConnection.withConnection(configuration: unreachable, logger: logger) { _ in }
+            } throws: { error in
+                guard case AMQPError.notConnected(let last) = error else { return false }
+                return last?.contains("127.0.0.1:1") == true
+            }
+            #expect(clock.now - started < .seconds(3))
+        }
+
+        /// Stops RabbitMQ (`rabbitmqctl stop_app`) in the middle of a publishing loop.
+        @Test func brokerRestartMidStreamLosesNothingConfirmed() async throws {
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                let queue = try await quorumQueue(connection, "test.outage")
+                var confirmed: [String] = []
+                var failures: [AMQPError] = []
+                var slowestFailure = Duration.zero
+                let clock = ContinuousClock()
+                var stopped = false
+                var restarted = false
+                var index = 0
+                while confirmed.count < 600 {
+                    index += 1
+                    if index == 200 {
+                        try TestServers.rabbitmqctl("stop_app")
+                        stopped = true
+                    }
+                    let id = "o\(index)"
+                    let started = clock.now
+                    do {
+                        try await connection.publish(message(to: queue, id))
+                        confirmed.append(id)
+                    } catch let error as AMQPError {
+                        failures.append(error)
+                        slowestFailure = max(slowestFailure, clock.now - started)
+                        if stopped && !restarted && failures.count >= 20 {
+                            try TestServers.rabbitmqctl("start_app")
+                            restarted = true
+                            try await connection.waitUntilConnected(timeout: .seconds(30))
+                        }
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                }
+                #expect(restarted)
+                #expect(failures.count >= 20)
+                // While the broker is down, publishes fail at once instead of hanging.
+                #expect(slowestFailure < .seconds(2), "a publish took \(slowestFailure) to fail")
+                #expect(failures.contains { if case .notConnected = $0 { true } else { false } })
+
+                // Every confirmed message is in the queue (the queue is durable, the messages persistent).
+                var stored = Set<String>()
+                for try await delivery in try await connection.consume(queue: queue, prefetch: 200) {
+                    stored.insert(String(decoding: delivery.body, as: UTF8.self))
+                    try await delivery.ack()
+                    if stored.isSuperset(of: confirmed) { break }
+                }
+                #expect(stored.isSuperset(of: confirmed))
+                try await connection.deleteQueue(queue)
+            }
+        }
+
+        @Test func aConsumerResumesAfterTheBrokerRestarts() async throws {
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                let queue = try await quorumQueue(connection, "test.resume")
+                let deliveries = try await connection.consume(queue: queue, prefetch: 10)
+                var iterator = deliveries.makeAsyncIterator()
+                try await connection.publish(message(to: queue, "before"))
+                let first = try #require(try await iterator.next())
+                try await first.ack()
+
+                try TestServers.rabbitmqctl("stop_app")
+                #expect(try await eventually { !connection.isConnected })
+                try TestServers.rabbitmqctl("start_app")
+                try await connection.waitUntilConnected(timeout: .seconds(30))
+
+                try await connection.publish(message(to: queue, "after"))
+                let second = try #require(try await iterator.next())
+                #expect(String(decoding: second.body, as: UTF8.self) == "after")
+                try await second.ack()
+                try await connection.deleteQueue(queue)
+            }
+        }
+    }
+}

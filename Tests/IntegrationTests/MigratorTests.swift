@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Storage
+import Testing
+
+extension Integration {
+    @Suite("Migrations against PostgreSQL")
+    struct MigratorTests {
+        let logger = TestServers.logger
+
+        /// Creates an empty database for one test and drops it afterwards.
+        func withFreshDatabase(_ body: (DatabaseConfiguration) async throws -> Void) async throws {
+            let name = "billing_test_\(UUID().uuidString.prefix(8).lowercased())"
+            let admin = TestServers.database
+            try await Database.withDatabase(configuration: admin, logger: logger) { database in
+                try await database.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+            }
+            do {
+                try await body(admin.with(database: name))
+            } catch {
+                try? await drop(name)
+                throw error
+            }
+            try await drop(name)
+        }
+
+        func drop(_ name: String) async throws {
+            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { database in
+                try await database.client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+            }
+        }
+
+        func tables(_ database: Database) async throws -> [String] {
+            var names: [String] = []
+            let rows = try await database.client.query(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name", logger: logger)
+            for try await name in rows.decode(String.self) { names.append(name) }
+            return names
+        }
+
+        @Test func aFreshDatabaseGetsEveryMigrationAndARerunDoesNothing() async throws {
+            try await withFreshDatabase { configuration in
+                try await Database.withDatabase(configuration: configuration, logger: logger) { (database) async throws -> Void in
+                    let migrator = Migrator()
+                    #expect(try await migrator.migrate(database.client, logger: logger) == Migration.all.map(\.version))
+                    #expect(try await tables(database) == ["processed_events", "schema_migrations"])
+                    #expect(try await migrator.migrate(database.client, logger: logger) == [])
+                    #expect(try await migrator.appliedVersions(database.client, logger: logger) == Migration.all.map(\.version))
+                }
+            }
+        }
+
+        @Test func twoConcurrentRunsApplyEachMigrationOnce() async throws {
+            try await withFreshDatabase { configuration in
+                // Two pools, as two processes would have.
+                async let first = Database.withDatabase(configuration: configuration, logger: logger) { database in
+                    try await Migrator().migrate(database.client, logger: logger)
+                }
+                async let second = Database.withDatabase(configuration: configuration, logger: logger) { database in
+                    try await Migrator().migrate(database.client, logger: logger)
+                }
+                let runs = try await [first, second]
+                #expect(runs.flatMap { $0 }.sorted() == Migration.all.map(\.version))
+                #expect(runs.contains([]))
+            }
+        }
+
+        @Test func aFailingMigrationLeavesTheSchemaAsItWas() async throws {
+            try await withFreshDatabase { configuration in
+                try await Database.withDatabase(configuration: configuration, logger: logger) { (database) async throws -> Void in
+                    let broken = Migrator(migrations: Migration.all + [
+                        Migration(version: 9001, name: "broken", statements: ["CREATE TABLE fine (id int)", "CREATE TABLE oops (id nosuchtype)"]),
+                    ])
+                    await #expect {
+                        try await broken.migrate(database.client, logger: logger)
+                    } throws: { error in
+                        guard case StorageError.migrationFailed(9001, "broken", let reason) = error else { return false }
+                        return reason.contains("nosuchtype")
+                    }
+                    // The whole run rolled back: not even the good migrations before it are recorded.
+                    #expect(try await tables(database) == [])
+                    #expect(try await Migrator().migrate(database.client, logger: logger) == Migration.all.map(\.version))
+                }
+            }
+        }
+
+        @Test func aDatabaseAheadOfThisBuildIsRefused() async throws {
+            try await withFreshDatabase { configuration in
+                try await Database.withDatabase(configuration: configuration, logger: logger) { (database) async throws -> Void in
+                    let newer = Migrator(migrations: Migration.all + [Migration(version: 9002, name: "future", statements: ["SELECT 1"])])
+                    try await newer.migrate(database.client, logger: logger)
+                    await #expect(throws: StorageError.unknownMigrations([9002])) {
+                        try await Migrator().migrate(database.client, logger: logger)
+                    }
+                }
+            }
+        }
+
+        @Test func theInboxKeepsOneRowPerConsumerAndEvent() async throws {
+            try await withFreshDatabase { configuration in
+                try await Database.withDatabase(configuration: configuration, logger: logger) { (database) async throws -> Void in
+                    try await Migrator().migrate(database.client, logger: logger)
+                    for _ in 0..<3 {
+                        try await database.client.query(
+                            "INSERT INTO processed_events (consumer, event_id) VALUES ('lifecycle', 'evt_1') ON CONFLICT DO NOTHING", logger: logger)
+                    }
+                    try await database.client.query(
+                        "INSERT INTO processed_events (consumer, event_id) VALUES ('dunning', 'evt_1') ON CONFLICT DO NOTHING", logger: logger)
+                    let rows = try await database.client.query("SELECT count(*) FROM processed_events", logger: logger)
+                    var count = 0
+                    for try await value in rows.decode(Int.self) { count = value }
+                    #expect(count == 2)
+                }
+            }
+        }
+    }
+}
