@@ -87,8 +87,12 @@ public final class AMQPConnection: Service, Sendable {
         if status.isConnected { return }
         let connected = await withTaskGroup(of: Bool.self) { group in
             group.addTask { [status] in
-                await status.waitForConnection()
-                return status.isConnected
+                // Woken also when another caller gives up waiting: wait again until cancelled.
+                while !Task.isCancelled {
+                    await status.waitForConnection()
+                    if status.isConnected { return true }
+                }
+                return false
             }
             group.addTask {
                 try? await Task.sleep(for: timeout)
