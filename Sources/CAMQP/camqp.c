@@ -14,30 +14,6 @@ static void copy_bytes(char *out, size_t out_len, amqp_bytes_t bytes) {
   out[n] = 0;
 }
 
-static int login_failed(amqp_rpc_reply_t reply, char *error, size_t error_len) {
-  switch (reply.reply_type) {
-  case AMQP_RESPONSE_NORMAL:
-    return 0;
-  case AMQP_RESPONSE_NONE:
-    snprintf(error, error_len, "missing RPC reply");
-    return 1;
-  case AMQP_RESPONSE_LIBRARY_EXCEPTION:
-    snprintf(error, error_len, "%s", amqp_error_string2(reply.library_error));
-    return 1;
-  case AMQP_RESPONSE_SERVER_EXCEPTION:
-    if (reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD) {
-      amqp_connection_close_t *m = (amqp_connection_close_t *)reply.reply.decoded;
-      char text[200];
-      copy_bytes(text, sizeof text, m->reply_text);
-      snprintf(error, error_len, "broker refused the connection: %u %s", m->reply_code, text);
-    } else {
-      snprintf(error, error_len, "broker error, method 0x%08X", reply.reply.id);
-    }
-    return 1;
-  }
-  return 1;
-}
-
 amqp_connection_state_t camqp_connect(const char *host, int port, int use_tls,
                                       int verify_peer, const char *ca_cert_path,
                                       const char *vhost, const char *user,
@@ -85,7 +61,8 @@ amqp_connection_state_t camqp_connect(const char *host, int port, int use_tls,
   amqp_rpc_reply_t reply = amqp_login(conn, vhost, AMQP_DEFAULT_MAX_CHANNELS,
                                       AMQP_DEFAULT_FRAME_SIZE, heartbeat_seconds,
                                       AMQP_SASL_METHOD_PLAIN, user, password);
-  if (login_failed(reply, error, error_len)) {
+  uint16_t reply_code;
+  if (camqp_describe_reply(conn, 0, reply, &reply_code, error, error_len)) {
     amqp_destroy_connection(conn);
     return NULL;
   }

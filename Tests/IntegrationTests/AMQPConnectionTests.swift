@@ -255,3 +255,43 @@ extension Integration {
         }
     }
 }
+
+extension Integration {
+    @Suite("AMQP over TLS against RabbitMQ")
+    struct AMQPTLSTests {
+        /// `deploy/local/services.sh` runs a TLS listener with a certificate from a local CA.
+        var tlsConfiguration: AMQPConfiguration {
+            get throws {
+                let url = ProcessInfo.processInfo.environment["BILLING_TEST_AMQPS_URL"]
+                    ?? "amqps://guest:guest@localhost:5681/%2f?cacertfile=\(TestServers.repositoryRoot.path)/.local/services/rabbitmq/tls/ca.pem&verify=verify_peer"
+                return try AMQPConfiguration(url: url)
+            }
+        }
+
+        @Test func publishesAndConsumesOverTLSWithAVerifiedCertificate() async throws {
+            let configuration = try tlsConfiguration
+            #expect(configuration.useTLS && configuration.verifyPeer)
+            try await AMQPConnection.withConnection(configuration: configuration, logger: TestServers.logger) { connection in
+                let queue = TestServers.unique("test.tls")
+                try await connection.declareQueue(queue, arguments: ["x-queue-type": .string("quorum")])
+                try await connection.publish(AMQPMessage(exchange: "", routingKey: queue, body: Array("over tls".utf8)))
+                let delivery = try #require(try await connection.get(queue: queue))
+                #expect(String(decoding: delivery.body, as: UTF8.self) == "over tls")
+                try await delivery.ack()
+                try await connection.deleteQueue(queue)
+            }
+        }
+
+        @Test func anUntrustedCertificateIsRefused() async throws {
+            var configuration = try tlsConfiguration
+            configuration.caCertificatePath = nil  // the system's CAs do not know the local one
+            configuration.connectTimeout = .seconds(2)
+            await #expect {
+                try await AMQPConnection.withConnection(configuration: configuration, logger: TestServers.logger) { _ in }
+            } throws: { error in
+                guard case AMQPError.notConnected(let last) = error else { return false }
+                return last != nil
+            }
+        }
+    }
+}
