@@ -1,7 +1,11 @@
 import AMQP
+import BillingCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
+import Stripe
 
 /// What readiness depends on; each check answers whether its dependency is reachable now.
 public struct ReadinessChecks: Sendable {
@@ -12,39 +16,286 @@ public struct ReadinessChecks: Sendable {
     }
 }
 
-/// Builds the intake's HTTP application.
-public enum IntakeApplication {
-    /// `GET /healthz` answers 200 while the process runs; `GET /readyz` answers 200 when every
-    /// readiness check passes and 503 otherwise, with each check's result in the body.
-    public static func makeRouter(readiness: ReadinessChecks) -> Router<BasicRequestContext> {
+/// The intake's HTTP surface:
+///
+/// - `POST /webhooks/stripe`: verifies `Stripe-Signature` on the raw body, reads the event's
+///   envelope and publishes the body unchanged to `billing.events` as `stripe.<type>`; 200 only
+///   after the broker confirmed.
+/// - `POST /v1/events`: the platform's internal events (one object or an array of up to 1,000),
+///   signed with `Billing-Signature`; 202 after one confirm wait for the whole batch. An invalid
+///   item refuses the whole batch, with every error and its index.
+/// - `GET /healthz`, `GET /readyz`, `GET /metrics`.
+///
+/// Refusals are JSON `{"error": <code>, "reason": <text>}`: 400 (signature, JSON, event), 413
+/// (body over the limit, detected while streaming), 415 (not JSON), 503 with `Retry-After` when
+/// the broker is down, refuses or does not confirm in time — never a 2xx for an unconfirmed event.
+public struct IntakeApplication: Sendable {
+    public let settings: IntakeSettings
+    public let publisher: any EventPublisher
+    public let metrics: IntakeMetrics
+    public let readiness: ReadinessChecks
+    public let logger: Logger
+    /// The current time, for signature tolerance and receive stamps (injectable for tests).
+    public let now: @Sendable () -> Date
+
+    private let stripeVerifier: WebhookSignatureVerifier
+    private let internalVerifier: WebhookSignatureVerifier
+
+    static let stripeSignature = HTTPField.Name("Stripe-Signature")!
+    static let billingSignature = HTTPField.Name("Billing-Signature")!
+
+    public init(settings: IntakeSettings, publisher: any EventPublisher, metrics: IntakeMetrics = IntakeMetrics(),
+                readiness: ReadinessChecks, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.settings = settings
+        self.publisher = publisher
+        self.metrics = metrics
+        self.readiness = readiness
+        self.logger = logger
+        self.now = now
+        self.stripeVerifier = WebhookSignatureVerifier(secrets: settings.stripeWebhookSecrets,
+                                                       toleranceSeconds: settings.signatureToleranceSeconds)
+        self.internalVerifier = WebhookSignatureVerifier(secrets: [settings.internalSecret],
+                                                         toleranceSeconds: settings.signatureToleranceSeconds)
+    }
+
+    public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("healthz") { _, _ in
-            jsonResponse(.ok, ["status": "ok"])
+        router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
+        router.get("healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }
+        router.get("readyz") { _, _ in await ready() }
+        router.get("metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
         }
-        router.get("readyz") { _, _ in
-            var results: [String: String] = [:]
-            var ready = true
-            for (name, check) in readiness.checks {
-                let ok = await check()
-                results[name] = ok ? "ok" : "unavailable"
-                ready = ready && ok
-            }
-            return jsonResponse(ready ? .ok : .serviceUnavailable, results)
-        }
+        router.post("webhooks/stripe") { request, _ in await stripeWebhook(request) }
+        router.post("v1/events") { request, _ in await internalEvents(request) }
         return router
     }
 
-    public static func make(host: String, port: Int, readiness: ReadinessChecks, logger: Logger)
-        -> some ApplicationProtocol
-    {
-        Application(router: makeRouter(readiness: readiness),
-                    configuration: .init(address: .hostname(host, port: port), serverName: "billing"),
+    /// The HTTP server, as a `Service`.
+    public func makeServer(host: String, port: Int) -> some ApplicationProtocol {
+        Application(router: makeRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "billing"),
                     logger: logger)
     }
 
-    static func jsonResponse(_ status: HTTPResponse.Status, _ body: [String: String]) -> Response {
+    // MARK: routes
+
+    func ready() async -> Response {
+        var results: [String: String] = [:]
+        var ready = true
+        for (name, check) in readiness.checks {
+            let ok = await check()
+            results[name] = ok ? "ok" : "unavailable"
+            ready = ready && ok
+        }
+        return Self.json(ready ? .ok : .serviceUnavailable, results)
+    }
+
+    func stripeWebhook(_ request: Request) async -> Response {
+        let route = "stripe"
+        if let refusal = Self.refuseUnlessJSON(request) { return refusal }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: settings.maxWebhookBodyBytes)
+        } catch {
+            return Self.refusal(.contentTooLarge, "body_too_large", "the body is larger than \(settings.maxWebhookBodyBytes) bytes")
+        }
+        let bytes = body.readableBytesView
+        do throws(WebhookSignatureError) {
+            try stripeVerifier.verify(payload: bytes, header: request.headers[Self.stripeSignature], now: now())
+        } catch {
+            metrics.verificationFailure(route: route, reason: error.reason)
+            logger.notice("refused a Stripe webhook", metadata: ["reason": "\(error.reason)"])
+            return Self.refusal(.badRequest, "invalid_signature", error.description)
+        }
+        let envelope: StripeEventEnvelope
+        do {
+            envelope = try JSONDecoder().decode(StripeEventEnvelope.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                return Self.refusal(.badRequest, "invalid_json", "the body is not valid JSON")
+            }
+            return Self.refusal(.badRequest, "invalid_event", "not a Stripe event: \(Self.describe(error))")
+        } catch {
+            return Self.refusal(.badRequest, "invalid_json", "the body is not valid JSON")
+        }
+        guard !envelope.id.isEmpty, isValidEventType(envelope.type) else {
+            return Self.refusal(.badRequest, "invalid_event", "the event needs a non-empty id and a type such as invoice.paid")
+        }
+        var headers: [String: AMQPFieldValue] = [
+            "x-source": .string("stripe"),
+            "x-received-at": .timestamp(UInt64(now().timeIntervalSince1970)),
+        ]
+        if let livemode = envelope.livemode { headers["x-livemode"] = .bool(livemode) }
+        if let version = envelope.apiVersion { headers["x-api-version"] = .string(version) }
+        let message = AMQPMessage(
+            exchange: settings.exchange, routingKey: "stripe.\(envelope.type)", body: Array(bytes),
+            properties: AMQPProperties(contentType: "application/json", headers: headers, persistent: true,
+                                       messageID: envelope.id, timestamp: envelope.created.map { UInt64(max($0, 0)) },
+                                       type: envelope.type, appID: "billing-intake"))
+        return await publish([message], accepted: Self.json(.ok, ["received": "true", "id": envelope.id]))
+    }
+
+    func internalEvents(_ request: Request) async -> Response {
+        let route = "internal"
+        if let refusal = Self.refuseUnlessJSON(request) { return refusal }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: settings.maxInternalBodyBytes)
+        } catch {
+            return Self.refusal(.contentTooLarge, "body_too_large", "the body is larger than \(settings.maxInternalBodyBytes) bytes")
+        }
+        let bytes = body.readableBytesView
+        do throws(WebhookSignatureError) {
+            try internalVerifier.verify(payload: bytes, header: request.headers[Self.billingSignature], now: now())
+        } catch {
+            metrics.verificationFailure(route: route, reason: error.reason)
+            logger.notice("refused internal events", metadata: ["reason": "\(error.reason)"])
+            return Self.refusal(.badRequest, "invalid_signature", error.description)
+        }
+        let decoded: JSONValue
+        do {
+            decoded = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        } catch {
+            return Self.refusal(.badRequest, "invalid_json", "the body is not valid JSON")
+        }
+        let items: [JSONValue]
+        switch decoded {
+        case .array(let array): items = array
+        case .object: items = [decoded]
+        default: return Self.refusal(.badRequest, "invalid_events", "expected an event object or an array of events")
+        }
+        guard !items.isEmpty, items.count <= settings.maxBatchSize else {
+            return Self.refusal(.badRequest, "invalid_events", "a batch holds 1 to \(settings.maxBatchSize) events, not \(items.count)")
+        }
+        var events: [InternalEvent] = []
+        var errors: [InternalEvent.ValidationError] = []
+        events.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            switch InternalEvent.validate(item, index: index) {
+            case .success(let event): events.append(event)
+            case .failure(let error): errors.append(error)
+            }
+        }
+        guard errors.isEmpty else {
+            // Nothing of an invalid batch is published, so the caller can fix and resend it whole.
+            return Self.encoded(.badRequest, InvalidEventsBody(error: "invalid_events",
+                                                               reason: "\(errors.count) of \(items.count) events are invalid; none was accepted",
+                                                               errors: errors))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let receivedAt = AMQPFieldValue.timestamp(UInt64(now().timeIntervalSince1970))
+        var messages: [AMQPMessage] = []
+        messages.reserveCapacity(events.count)
+        for event in events {
+            guard let body = try? encoder.encode(event) else {
+                return Self.refusal(.badRequest, "invalid_events", "event \(event.id) cannot be encoded")
+            }
+            messages.append(AMQPMessage(
+                exchange: settings.exchange, routingKey: "internal.\(event.type)", body: Array(body),
+                properties: AMQPProperties(contentType: "application/json",
+                                           headers: ["x-source": .string("internal"), "x-tenant-id": .string(event.tenantID),
+                                                     "x-received-at": receivedAt],
+                                           persistent: true, messageID: event.id,
+                                           timestamp: UInt64(max(event.occurredAt.timeIntervalSince1970, 0)),
+                                           type: event.type, appID: "billing-intake")))
+        }
+        return await publish(messages, accepted: Self.json(.accepted, ["accepted": "\(messages.count)"]))
+    }
+
+    /// Publishes with confirm; the answer is `accepted` only once the broker has every message.
+    func publish(_ messages: [AMQPMessage], accepted: Response) async -> Response {
+        metrics.inFlightConfirms.increment(by: Double(messages.count))
+        defer { metrics.inFlightConfirms.decrement(by: Double(messages.count)) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            try await publisher.publish(messages)
+            metrics.confirmLatency.record(clock.now - started)
+            return accepted
+        } catch {
+            let reason: String
+            switch error as? AMQPError {
+            case .notConnected: reason = "broker_unavailable"
+            case .connectionLost: reason = "connection_lost"
+            case .nacked: reason = "nacked"
+            case .unroutable: reason = "unroutable"
+            case .confirmTimeout: reason = "confirm_timeout"
+            case .channelClosed: reason = "channel_closed"
+            default: reason = "publish_failed"
+            }
+            metrics.publishFailure(reason: reason)
+            logger.warning("events not accepted: the broker did not confirm", metadata: ["reason": "\(reason)", "error": "\(error)", "count": "\(messages.count)"])
+            var response = Self.refusal(.serviceUnavailable, "broker_unavailable", "the event was not stored (\(reason)); retry later")
+            response.headers[.retryAfter] = String(settings.retryAfterSeconds)
+            return response
+        }
+    }
+
+    // MARK: responses
+
+    struct RefusalBody: Encodable {
+        var error: String
+        var reason: String
+    }
+
+    struct InvalidEventsBody: Encodable {
+        var error: String
+        var reason: String
+        var errors: [InternalEvent.ValidationError]
+    }
+
+    static func refuseUnlessJSON(_ request: Request) -> Response? {
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard type == "application/json" else {
+            return refusal(.unsupportedMediaType, "unsupported_media_type", "send the body as application/json")
+        }
+        return nil
+    }
+
+    static func refusal(_ status: HTTPResponse.Status, _ error: String, _ reason: String) -> Response {
+        encoded(status, RefusalBody(error: error, reason: reason))
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: [String: String]) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func encoded(_ status: HTTPResponse.Status, _ body: some Encodable) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): "missing field \(key.stringValue)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            "bad field \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        @unknown default: "undecodable"
+        }
+    }
+}
+
+/// Counts every answer by route and status.
+struct RequestMetricsMiddleware: RouterMiddleware {
+    let metrics: IntakeMetrics
+
+    func handle(_ request: Request, context: BasicRequestContext,
+                next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            metrics.request(route: context.endpointPath ?? "unmatched", status: Int(response.status.code))
+            return response
+        } catch let error as HTTPResponseError {
+            metrics.request(route: context.endpointPath ?? "unmatched", status: Int(error.status.code))
+            throw error
+        }
     }
 }

@@ -20,13 +20,16 @@ public struct BillingServer: Sendable {
         let amqp = AMQPConnection(configuration: configuration.amqp, logger: logger)
         let database = Database(configuration: configuration.database, logger: logger)
         let readinessLogger = logger
-        let http = IntakeApplication.make(
-            host: configuration.http.host, port: configuration.http.port,
+        let intake = IntakeApplication(
+            settings: IntakeSettings(stripeWebhookSecrets: configuration.stripe.webhookSecrets.map(\.value),
+                                     internalSecret: configuration.internalSecret.value),
+            publisher: amqp,
             readiness: ReadinessChecks([
                 ("broker", { amqp.isConnected }),
                 ("database", { await database.isReachable(logger: readinessLogger) }),
             ]),
             logger: logger)
+        let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port)
         // Started in order and shut down in reverse: the HTTP server stops taking requests
         // before the broker connection and the database pool close.
         let group = ServiceGroup(configuration: .init(

@@ -1,0 +1,73 @@
+import Foundation
+
+/// An event from the platform itself (`POST /v1/events`): usage, lifecycle commands.
+///
+/// `{"id", "type", "occurred_at", "tenant_id", "data"}`; `id` is the idempotency key.
+public struct InternalEvent: Sendable, Hashable, Codable {
+    public var id: String
+    public var type: String
+    public var occurredAt: Date
+    public var tenantID: String
+    public var data: [String: JSONValue]
+
+    enum CodingKeys: String, CodingKey {
+        case id, type
+        case occurredAt = "occurred_at"
+        case tenantID = "tenant_id"
+        case data
+    }
+
+    public init(id: String, type: String, occurredAt: Date, tenantID: String, data: [String: JSONValue]) {
+        self.id = id
+        self.type = type
+        self.occurredAt = occurredAt
+        self.tenantID = tenantID
+        self.data = data
+    }
+
+    /// One field of one event that is wrong.
+    public struct ValidationError: Error, Sendable, Hashable, Codable {
+        public var index: Int
+        public var field: String
+        public var reason: String
+    }
+
+    /// Validates one decoded item of a batch; `index` is its place, for the error report.
+    public static func validate(_ value: JSONValue, index: Int) -> Result<InternalEvent, ValidationError> {
+        func fail(_ field: String, _ reason: String) -> Result<InternalEvent, ValidationError> {
+            .failure(ValidationError(index: index, field: field, reason: reason))
+        }
+        guard let object = value.objectValue else { return fail("", "expected an object") }
+        guard let id = object["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 200 else {
+            return fail("id", "required; a string of 1 to 200 bytes")
+        }
+        guard let type = object["type"]?.stringValue, isValidType(type) else {
+            return fail("type", "required; lowercase letters, digits, '_' and '.', such as usage.recorded")
+        }
+        guard let occurred = object["occurred_at"]?.stringValue, let occurredAt = parseTimestamp(occurred) else {
+            return fail("occurred_at", "required; an ISO 8601 time such as 2026-11-24T12:00:00Z")
+        }
+        guard let tenant = object["tenant_id"]?.stringValue, !tenant.isEmpty, tenant.utf8.count <= 200 else {
+            return fail("tenant_id", "required; a string of 1 to 200 bytes")
+        }
+        guard let data = object["data"]?.objectValue else { return fail("data", "required; an object") }
+        return .success(InternalEvent(id: id, type: type, occurredAt: occurredAt, tenantID: tenant, data: data))
+    }
+
+    /// The same rule as Stripe event types: safe inside a topic routing key.
+    public static func isValidType(_ type: String) -> Bool {
+        guard !type.isEmpty, type.utf8.count <= 200, !type.hasPrefix("."), !type.hasSuffix("."), !type.contains("..") else {
+            return false
+        }
+        return type.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        }
+    }
+
+    static func parseTimestamp(_ text: String) -> Date? {
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        let whole = Date.ISO8601FormatStyle()
+        return (try? fractional.parse(text)) ?? (try? whole.parse(text))
+    }
+}

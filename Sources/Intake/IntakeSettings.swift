@@ -1,0 +1,31 @@
+/// How the intake verifies and limits what it takes.
+public struct IntakeSettings: Sendable {
+    /// Stripe's webhook signing secrets (two during a rotation).
+    public var stripeWebhookSecrets: [String]
+    /// The HMAC key of the platform's internal events.
+    public var internalSecret: String
+    /// How far a signed timestamp may be from now.
+    public var signatureToleranceSeconds: Int64
+    /// The largest Stripe webhook body taken; larger ones get 413 while still streaming.
+    public var maxWebhookBodyBytes: Int
+    /// The largest internal-events body (a batch of up to ``maxBatchSize`` events).
+    public var maxInternalBodyBytes: Int
+    public var maxBatchSize: Int
+    /// The exchange events are published to.
+    public var exchange: String
+    /// Sent with 503 answers, so callers (Stripe retries anyway) wait before trying again.
+    public var retryAfterSeconds: Int
+
+    public init(stripeWebhookSecrets: [String], internalSecret: String, signatureToleranceSeconds: Int64 = 300,
+                maxWebhookBodyBytes: Int = 1 << 20, maxInternalBodyBytes: Int = 4 << 20, maxBatchSize: Int = 1000,
+                exchange: String = "billing.events", retryAfterSeconds: Int = 5) {
+        self.stripeWebhookSecrets = stripeWebhookSecrets
+        self.internalSecret = internalSecret
+        self.signatureToleranceSeconds = signatureToleranceSeconds
+        self.maxWebhookBodyBytes = maxWebhookBodyBytes
+        self.maxInternalBodyBytes = maxInternalBodyBytes
+        self.maxBatchSize = maxBatchSize
+        self.exchange = exchange
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+}

@@ -1,0 +1,258 @@
+import AMQP
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Stripe
+import Synchronization
+import Testing
+
+@testable import Intake
+
+/// Records what the intake publishes, or fails as the broker would. The real broker is used in
+/// the end-to-end tests; this isolates the HTTP decisions.
+final class RecordingPublisher: EventPublisher {
+    let batches = Mutex<[[AMQPMessage]]>([])
+    let failure = Mutex<AMQPError?>(nil)
+    var isConnected: Bool { failure.withLock { $0 == nil } }
+
+    func publish(_ messages: [AMQPMessage]) async throws {
+        if let error = failure.withLock({ $0 }) { throw error }
+        batches.withLock { $0.append(messages) }
+    }
+
+    var messages: [AMQPMessage] { batches.withLock { $0.flatMap { $0 } } }
+}
+
+@Suite("Intake HTTP (in-process)")
+struct IntakeApplicationTests {
+    static let secret = "whsec_test_secret"
+    static let internalSecret = "internal-secret-for-tests"
+    let publisher = RecordingPublisher()
+    let now = Date()
+
+    func makeApp(maxWebhookBodyBytes: Int = 1 << 20) -> some ApplicationProtocol {
+        let intake = IntakeApplication(
+            settings: IntakeSettings(stripeWebhookSecrets: [Self.secret, "whsec_previous"], internalSecret: Self.internalSecret,
+                                     maxWebhookBodyBytes: maxWebhookBodyBytes),
+            publisher: publisher, readiness: ReadinessChecks([("broker", { true })]),
+            logger: Logger(label: "test"), now: { [now] in now })
+        return Application(router: intake.makeRouter())
+    }
+
+    func stripeEvent(id: String = "evt_1", type: String = "invoice.paid") -> [UInt8] {
+        Array(#"{"id":"\#(id)","object":"event","type":"\#(type)","created":1700000000,"livemode":false,"api_version":"2025-03-31.basil","data":{"object":{"id":"in_1"}}}"#.utf8)
+    }
+
+    func signed(_ body: [UInt8], secret: String = secret, at time: Date? = nil) -> String {
+        WebhookSignatureVerifier.header(payload: body, secret: secret, timestamp: Int64((time ?? now).timeIntervalSince1970))
+    }
+
+    func post(_ client: some TestClientProtocol, _ uri: String, body: [UInt8], signatureHeader: String = "Stripe-Signature",
+              signature: String?, contentType: String = "application/json") async throws -> (status: HTTPResponse.Status, json: [String: Any], headers: HTTPFields) {
+        var headers: HTTPFields = [.contentType: contentType]
+        if let signature { headers[HTTPField.Name(signatureHeader)!] = signature }
+        return try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(bytes: body)) { response in
+            let json = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+            return (response.status, json, response.headers)
+        }
+    }
+
+    // MARK: Stripe webhooks
+
+    @Test func aSignedWebhookIsPublishedUnchangedThenAnswered200() async throws {
+        let body = stripeEvent()
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/webhooks/stripe", body: body, signature: signed(body))
+            #expect(response.status == .ok)
+            #expect(response.json["id"] as? String == "evt_1")
+        }
+        let message = try #require(publisher.messages.first)
+        #expect(publisher.messages.count == 1)
+        #expect(message.exchange == "billing.events")
+        #expect(message.routingKey == "stripe.invoice.paid")
+        #expect(message.body == body)
+        #expect(message.mandatory)
+        #expect(message.properties.persistent)
+        #expect(message.properties.messageID == "evt_1")
+        #expect(message.properties.type == "invoice.paid")
+        #expect(message.properties.contentType == "application/json")
+        #expect(message.properties.timestamp == 1_700_000_000)
+        #expect(message.properties.headers["x-source"] == .string("stripe"))
+        #expect(message.properties.headers["x-api-version"] == .string("2025-03-31.basil"))
+        #expect(message.properties.headers["x-received-at"] == .timestamp(UInt64(now.timeIntervalSince1970)))
+    }
+
+    @Test func aWebhookSignedWithThePreviousSecretIsAcceptedDuringRotation() async throws {
+        let body = stripeEvent()
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            #expect(try await post(client, "/webhooks/stripe", body: body, signature: signed(body, secret: "whsec_previous")).status == .ok)
+        }
+    }
+
+    @Test(arguments: [
+        ("missing", "missing_header"), ("garbage", "malformed_header"), ("other-secret", "no_matching_signature"),
+        ("stale", "timestamp_outside_tolerance"), ("v0-only", "no_v1_signature"),
+    ])
+    func badSignaturesAre400WithAReasonAndNothingIsPublished(kind: String, reason: String) async throws {
+        let body = stripeEvent()
+        let header: String? = switch kind {
+        case "missing": nil
+        case "garbage": "nonsense"
+        case "other-secret": signed(body, secret: "whsec_not_ours")
+        case "stale": signed(body, at: now.addingTimeInterval(-301))
+        default: "t=\(Int(now.timeIntervalSince1970)),v0=abcdef"
+        }
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/webhooks/stripe", body: body, signature: header)
+            #expect(response.status == .badRequest)
+            #expect(response.json["error"] as? String == "invalid_signature")
+            #expect((response.json["reason"] as? String)?.isEmpty == false)
+            // The process keeps serving.
+            #expect(try await post(client, "/webhooks/stripe", body: body, signature: signed(body)).status == .ok)
+            let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(metrics.contains(#"billing_intake_verification_failures_total{route="stripe",reason="\#(reason)"} 1"#))
+        }
+        #expect(publisher.messages.count == 1)
+    }
+
+    @Test(arguments: [
+        ("not json at all", "invalid_json"),
+        (#"{"object":"event","type":"invoice.paid"}"#, "invalid_event"),
+        (#"{"id":"evt_1","object":"event"}"#, "invalid_event"),
+        (#"{"id":"evt_1","type":"invoice.#"}"#, "invalid_event"),
+        (#"{"id":"","type":"invoice.paid"}"#, "invalid_event"),
+        (#"{"id":42,"type":"invoice.paid"}"#, "invalid_event"),
+        (#"[1,2,3]"#, "invalid_event"),
+    ])
+    func signedButInvalidEventsAre400(body: String, error: String) async throws {
+        let bytes = Array(body.utf8)
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/webhooks/stripe", body: bytes, signature: signed(bytes))
+            #expect(response.status == .badRequest)
+            #expect(response.json["error"] as? String == error)
+        }
+        #expect(publisher.messages.isEmpty)
+    }
+
+    @Test func anOversizedBodyIs413() async throws {
+        let body = Array(#"{"id":"evt_big","type":"invoice.paid","pad":"\#(String(repeating: "x", count: 5000))"}"#.utf8)
+        try await makeApp(maxWebhookBodyBytes: 4096).test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/webhooks/stripe", body: body, signature: signed(body))
+            #expect(response.status == .contentTooLarge)
+            #expect(response.json["error"] as? String == "body_too_large")
+        }
+        #expect(publisher.messages.isEmpty)
+    }
+
+    @Test func aNonJSONContentTypeIs415() async throws {
+        let body = stripeEvent()
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/webhooks/stripe", body: body, signature: signed(body), contentType: "text/plain")
+            #expect(response.status == .unsupportedMediaType)
+            #expect(try await post(client, "/webhooks/stripe", body: body, signature: signed(body),
+                                   contentType: "application/json; charset=utf-8").status == .ok)
+        }
+    }
+
+    @Test(arguments: [
+        AMQPError.notConnected(lastError: "refused"), .nacked, .confirmTimeout(.seconds(10)), .connectionLost("reset"),
+        .unroutable(exchange: "billing.events", routingKey: "stripe.x", reason: "312 NO_ROUTE"),
+    ])
+    func whenTheBrokerDoesNotConfirmTheAnswerIs503WithRetryAfter(error: AMQPError) async throws {
+        publisher.failure.withLock { $0 = error }
+        let body = stripeEvent()
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/webhooks/stripe", body: body, signature: signed(body))
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.headers[.retryAfter] == "5")
+            #expect(response.json["error"] as? String == "broker_unavailable")
+        }
+    }
+
+    // MARK: internal events
+
+    func internalEvent(_ index: Int, type: String = "usage.recorded") -> String {
+        #"{"id":"use_\#(index)","type":"\#(type)","occurred_at":"2026-11-24T12:00:00Z","tenant_id":"ten_1","data":{"metric":"api_calls","quantity":\#(index)}}"#
+    }
+
+    @Test func oneInternalEventIsAccepted202() async throws {
+        let body = Array(internalEvent(1).utf8)
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/v1/events", body: body, signatureHeader: "Billing-Signature",
+                                          signature: signed(body, secret: Self.internalSecret))
+            #expect(response.status == .accepted)
+        }
+        let message = try #require(publisher.messages.first)
+        #expect(message.routingKey == "internal.usage.recorded")
+        #expect(message.properties.messageID == "use_1")
+        #expect(message.properties.headers["x-tenant-id"] == .string("ten_1"))
+        let decoded = try JSONSerialization.jsonObject(with: Data(message.body)) as? [String: Any]
+        #expect(decoded?["tenant_id"] as? String == "ten_1")
+        #expect((decoded?["data"] as? [String: Any])?["quantity"] as? Double == 1)
+    }
+
+    @Test func aBatchOfAThousandIsOnePublishOfAThousandMessages() async throws {
+        let body = Array("[\((0..<1000).map { internalEvent($0) }.joined(separator: ","))]".utf8)
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/v1/events", body: body, signatureHeader: "Billing-Signature",
+                                          signature: signed(body, secret: Self.internalSecret))
+            #expect(response.status == .accepted)
+            #expect(response.json["accepted"] as? String == "1000")
+        }
+        #expect(publisher.batches.withLock { $0.count } == 1)
+        #expect(publisher.messages.map(\.properties.messageID) == (0..<1000).map { "use_\($0)" })
+    }
+
+    @Test func anInvalidBatchReportsEveryErrorWithItsIndexAndPublishesNothing() async throws {
+        var items = (0..<10).map { internalEvent($0) }
+        items[3] = #"{"id":"use_3","type":"usage.recorded","occurred_at":"yesterday","tenant_id":"ten_1","data":{}}"#
+        items[7] = internalEvent(7, type: "Usage Recorded")
+        let body = Array("[\(items.joined(separator: ","))]".utf8)
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/v1/events", body: body, signatureHeader: "Billing-Signature",
+                                          signature: signed(body, secret: Self.internalSecret))
+            #expect(response.status == .badRequest)
+            #expect(response.json["error"] as? String == "invalid_events")
+            let errors = try #require(response.json["errors"] as? [[String: Any]])
+            #expect(errors.map { $0["index"] as? Int } == [3, 7])
+            #expect(errors.map { $0["field"] as? String } == ["occurred_at", "type"])
+        }
+        #expect(publisher.messages.isEmpty)
+    }
+
+    @Test func batchesOverTheLimitOrEmptyAreRefused() async throws {
+        for body in ["[]", "[\((0..<1001).map { internalEvent($0) }.joined(separator: ","))]", "42"].map({ Array($0.utf8) }) {
+            try await makeApp().test(.router) { (client) async throws -> Void in
+                let response = try await post(client, "/v1/events", body: body, signatureHeader: "Billing-Signature",
+                                              signature: signed(body, secret: Self.internalSecret))
+                #expect(response.status == .badRequest)
+            }
+        }
+        #expect(publisher.messages.isEmpty)
+    }
+
+    @Test func internalEventsSignedWithTheStripeSecretAreRefused() async throws {
+        let body = Array(internalEvent(1).utf8)
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            #expect(try await post(client, "/v1/events", body: body, signatureHeader: "Billing-Signature",
+                                   signature: signed(body, secret: Self.secret)).status == .badRequest)
+            #expect(try await post(client, "/v1/events", body: body, signatureHeader: "Stripe-Signature",
+                                   signature: signed(body, secret: Self.internalSecret)).status == .badRequest)
+        }
+        #expect(publisher.messages.isEmpty)
+    }
+
+    // MARK: health
+
+    @Test func healthAndMetricsAnswer() async throws {
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
+            let metrics = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            #expect(metrics.contains(#"billing_intake_requests_total{route="/readyz",status="200"} 1"#))
+            #expect(metrics.contains("billing_intake_publish_in_flight"))
+        }
+    }
+}
