@@ -1,6 +1,7 @@
 import AMQP
 import Intake
 import Logging
+import Prometheus
 import ServiceLifecycle
 import Storage
 
@@ -16,28 +17,48 @@ public struct BillingServer: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT.
-    public func run() async throws {
+    ///
+    /// - Parameter consumers: the consumers to run (those without a handler are skipped).
+    /// - Parameter intake: whether to serve HTTP (`billing consume` runs consumers only).
+    public func run(consumers: [ConsumerDefinition], intake runIntake: Bool = true) async throws {
+        let registry = PrometheusCollectorRegistry()
+        // Publishing and consuming on separate connections: the broker's flow control on a
+        // busy publisher must not stall deliveries and acks.
         let amqp = AMQPConnection(configuration: configuration.amqp, logger: logger)
+        var consumerAMQPConfiguration = configuration.amqp
+        consumerAMQPConfiguration.connectionName = "billing-consumers"
+        let consumerAMQP = AMQPConnection(configuration: consumerAMQPConfiguration, logger: logger)
         let database = Database(configuration: configuration.database, logger: logger)
         let readinessLogger = logger
         let intake = IntakeApplication(
             settings: IntakeSettings(stripeWebhookSecrets: configuration.stripe.webhookSecrets.map(\.value),
                                      internalSecret: configuration.internalSecret.value),
             publisher: amqp,
+            metrics: IntakeMetrics(registry: registry),
             readiness: ReadinessChecks([
                 ("broker", { amqp.isConnected }),
                 ("database", { await database.isReachable(logger: readinessLogger) }),
             ]),
             logger: logger)
         let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port)
-        // Started in order and shut down in reverse: the HTTP server stops taking requests
-        // before the broker connection and the database pool close.
+        var runners: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        for consumer in consumers {
+            guard let handler = ConsumerCatalog.handler(for: consumer.name) else {
+                logger.notice("no handler for this consumer in this build; not consuming", metadata: ["consumer": "\(consumer.name)"])
+                continue
+            }
+            runners.append(.init(service: ConsumerRunner(
+                definition: consumer, handler: handler, connection: consumerAMQP, database: database.client,
+                metrics: ConsumerMetrics(consumer: consumer.name, registry: registry), logger: logger)))
+        }
+        // Started in order and shut down in reverse: consumers finish what they hold, then the
+        // HTTP server stops taking requests, then the broker connections and the pool close.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: database.client), .init(service: amqp), .init(service: consumerAMQP),
+        ]
+        if runIntake { services.append(.init(service: http)) }
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: database.client),
-                .init(service: amqp),
-                .init(service: http),
-            ],
+            services: services + runners,
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger))

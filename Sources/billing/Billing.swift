@@ -10,7 +10,7 @@ struct Billing: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "billing",
         abstract: "The billing worker: webhook intake, consumers, scheduler and ops tools.",
-        subcommands: [Serve.self, Migrate.self, TopologyCommand.self, Bench.self])
+        subcommands: [Serve.self, Consume.self, Migrate.self, TopologyCommand.self, DeadLetterCommand.self, Bench.self])
 }
 
 /// Reads the environment once, sets up logging, and turns a configuration error into one
@@ -66,7 +66,30 @@ struct Serve: AsyncParsableCommand {
                 "database": "\(configuration.database.redactedDescription)",
                 "consumers": "\(consumers.map(\.name).joined(separator: ","))",
             ])
-            try await BillingServer(configuration: configuration, logger: logger).run()
+            try await BillingServer(configuration: configuration, logger: logger).run(consumers: consumers)
+        }
+    }
+}
+
+struct Consume: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run consumers only (no HTTP), to scale them across machines.")
+
+    @Option(name: .customLong("consumer"), help: "A consumer to run (repeatable; default: every consumer with a handler).")
+    var names: [String] = []
+
+    func run() async throws {
+        try await Startup.run("billing.consume") { environment, logger in
+            let configuration = try ServeConfiguration(environment: environment)
+            var consumers = try ConsumerDefinition.loadAll(from: configuration.consumersDirectory)
+            if !names.isEmpty {
+                let unknown = Set(names).subtracting(consumers.map(\.name))
+                guard unknown.isEmpty else {
+                    throw ValidationError("unknown consumer \(unknown.sorted().joined(separator: ", ")); known: \(consumers.map(\.name).joined(separator: ", "))")
+                }
+                consumers = consumers.filter { names.contains($0.name) }
+            }
+            try await BillingServer(configuration: configuration, logger: logger).run(consumers: consumers, intake: false)
         }
     }
 }

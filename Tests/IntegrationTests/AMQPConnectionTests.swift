@@ -166,6 +166,25 @@ extension Integration {
             }
         }
 
+        @Test func messagesTakenWithGetReturnWithOneMultipleNack() async throws {
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                let queue = try await quorumQueue(connection, "test.get")
+                try await connection.publish((0..<3).map { message(to: queue, "g\($0)") })
+                var taken: [AMQPDelivery] = []
+                while let delivery = try await connection.get(queue: queue) { taken.append(delivery) }
+                #expect(taken.map { String(decoding: $0.body, as: UTF8.self) } == ["g0", "g1", "g2"])
+                try await taken.last!.nack(multiple: true, requeue: true)
+                #expect(try await eventually { try await connection.inspectQueue(queue).messageCount == 3 })
+                var again: [String] = []
+                while let delivery = try await connection.get(queue: queue) {
+                    again.append(String(decoding: delivery.body, as: UTF8.self))
+                    try await delivery.ack()
+                }
+                #expect(again.sorted() == ["g0", "g1", "g2"])
+                try await connection.deleteQueue(queue)
+            }
+        }
+
         @Test func anUnreachableBrokerFailsFastWithATypedError() async throws {
             var unreachable = configuration
             unreachable.port = 1  // nothing listens there

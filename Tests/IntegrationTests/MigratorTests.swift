@@ -44,7 +44,7 @@ extension Integration {
                 try await Database.withDatabase(configuration: configuration, logger: logger) { (database) async throws -> Void in
                     let migrator = Migrator()
                     #expect(try await migrator.migrate(database.client, logger: logger) == Migration.all.map(\.version))
-                    #expect(try await tables(database) == ["processed_events", "schema_migrations"])
+                    #expect(try await tables(database) == ["processed_events", "schema_migrations", "stripe_events"])
                     #expect(try await migrator.migrate(database.client, logger: logger) == [])
                     #expect(try await migrator.appliedVersions(database.client, logger: logger) == Migration.all.map(\.version))
                 }

@@ -16,5 +16,6 @@ extension Migration {
     /// Every migration, in order. Append only.
     public static let all: [Migration] = [
         .m0001_inbox,
+        .m0002_stripeEvents,
     ]
 }

@@ -1,0 +1,28 @@
+import Prometheus
+
+/// Per-consumer counters and handler latency, in the process's Prometheus registry.
+public struct ConsumerMetrics: Sendable {
+    let processed: Counter
+    let duplicates: Counter
+    let retried: Counter
+    let deadLettered: Counter
+    let latency: DurationHistogram
+
+    public init(consumer: String, registry: PrometheusCollectorRegistry) {
+        func counter(_ name: String, _ help: String) -> Counter {
+            registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "consumer", metricName: name,
+                                                                  unitName: "total", helpText: help),
+                                 labels: [("consumer", consumer)])
+        }
+        processed = counter("processed", "Events whose effects were applied")
+        duplicates = counter("duplicates", "Events already in the inbox, acknowledged with no effect")
+        retried = counter("retried", "Failed events sent to a retry queue")
+        deadLettered = counter("dead_lettered", "Events sent to the dead-letter queue")
+        latency = registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "consumer", metricName: "handler_duration",
+                                             unitName: "seconds", helpText: "Time to handle one event, inbox transaction included"),
+            labels: [("consumer", consumer)],
+            buckets: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+                      .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(5)])
+    }
+}

@@ -1,0 +1,124 @@
+import AMQP
+import ArgumentParser
+import Foundation
+import Workers
+
+struct DeadLetterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dlq", abstract: "Inspect, replay and purge the consumers' dead-letter queues without losing a message.",
+        subcommands: [List.self, Show.self, Replay.self, Purge.self])
+
+    /// Loads the consumers (all, or the one named) and runs `body` with a connection.
+    static func withQueues<T: Sendable>(consumer name: String?, _ body: (DeadLetterQueues, [ConsumerDefinition]) async throws -> T) async throws -> T {
+        var result: T?
+        try await Startup.run("billing.dlq") { environment, logger in
+            let amqp = try environment.amqp()
+            let all = try ConsumerDefinition.loadAll(from: environment.consumersDirectory())
+            let selected = try name.map { name in
+                guard let consumer = all.first(where: { $0.name == name }) else {
+                    throw ValidationError("unknown consumer \(name); known: \(all.map(\.name).joined(separator: ", "))")
+                }
+                return [consumer]
+            } ?? all
+            result = try await AMQPConnection.withConnection(configuration: amqp, logger: logger) { connection in
+                try await body(DeadLetterQueues(connection: connection, consumers: all), selected)
+            }
+        }
+        return result!
+    }
+
+    static func format(_ date: Date?) -> String {
+        date.map { $0.formatted(.iso8601) } ?? "-"
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Counts by consumer, type and reason, then one row per message. Leaves the queues as they are.")
+        @Option(help: "Only this consumer.") var consumer: String?
+        @Option(help: "Only this event type.") var type: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let letters = try await DeadLetterCommand.withQueues(consumer: consumer) { queues, consumers in
+                var letters: [DeadLetter] = []
+                for consumer in consumers { letters += try await queues.list(consumer) }
+                return letters.filter { type == nil || $0.type == type }
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                encoder.dateEncodingStrategy = .iso8601
+                print(String(decoding: try encoder.encode(letters), as: UTF8.self))
+                return
+            }
+            print("\(letters.count) dead-lettered message\(letters.count == 1 ? "" : "s")")
+            let groups = Dictionary(grouping: letters) { "\($0.consumer)\t\($0.type)\t\($0.reason)" }
+            for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
+                print("  \(group.count)\t\(key)")
+            }
+            if !letters.isEmpty { print("\nconsumer\tid\ttype\tattempts\tfirst failed at\tlast error") }
+            for letter in letters {
+                print("\(letter.consumer)\t\(letter.id)\t\(letter.type)\t\(letter.attempts)\t\(DeadLetterCommand.format(letter.firstFailedAt))\t\(letter.reason)")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One dead letter in full (headers and body). Leaves it in place.")
+        @Argument(help: "The event id (message id).") var id: String
+        @Option(help: "Only look in this consumer's queue.") var consumer: String?
+
+        func run() async throws {
+            let matches = try await DeadLetterCommand.withQueues(consumer: consumer) { queues, consumers in
+                var found: [DeadLetter] = []
+                for consumer in consumers { found += try await queues.list(consumer).filter { $0.id == id } }
+                return found
+            }
+            guard !matches.isEmpty else { throw ValidationError("no dead letter with id \(id)") }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            for letter in matches { print(String(decoding: try encoder.encode(letter), as: UTF8.self)) }
+        }
+    }
+
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Republish dead letters to their consumer's queue with attempts reset; each is removed only after the broker confirmed its copy.")
+        @Option(help: "Only this consumer.") var consumer: String?
+        @Option(name: .customLong("id"), help: "Only these event ids (repeatable).") var ids: [String] = []
+        @Option(help: "Only this event type.") var type: String?
+        @Option(help: "Replay at most this many (per consumer).") var limit: Int?
+        @Flag(help: "Say what would be replayed; change nothing.") var dryRun = false
+
+        func run() async throws {
+            let filter = ReplayFilter(ids: Set(ids), type: type, limit: limit)
+            let results = try await DeadLetterCommand.withQueues(consumer: consumer) { queues, consumers in
+                var results: [ReplayResult] = []
+                for consumer in consumers {
+                    results.append(try await queues.replay(consumer, filter: filter, dryRun: dryRun) { done, total in
+                        FileHandle.standardError.write(Data("\(consumer.name): \(done)/\(total) examined\n".utf8))
+                    })
+                }
+                return results
+            }
+            for result in results {
+                for id in result.replayed { print("\(dryRun ? "would replay" : "replayed")\t\(result.consumer)\t\(id)") }
+                print("\(result.consumer): examined \(result.examined), \(dryRun ? "would replay" : "replayed") \(result.replayed.count), left \(result.kept)")
+            }
+        }
+    }
+
+    struct Purge: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete every dead letter of one consumer.")
+        @Option(help: "The consumer whose dead-letter queue to empty.") var consumer: String
+        @Flag(help: "Confirm: the messages are deleted for good.") var yes = false
+
+        func run() async throws {
+            guard yes else { throw ValidationError("purging deletes the messages for good: add --yes to confirm") }
+            let purged = try await DeadLetterCommand.withQueues(consumer: consumer) { queues, consumers in
+                try await queues.purge(consumers[0])
+            }
+            print("purged \(purged) message\(purged == 1 ? "" : "s") from billing.\(consumer).dead")
+        }
+    }
+}
