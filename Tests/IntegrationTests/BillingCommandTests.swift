@@ -8,18 +8,7 @@ extension Integration {
     /// The `billing` executable, run as an operator would run it.
     @Suite("billing command")
     struct BillingCommandTests {
-        var baseEnvironment: [String: String] {
-            var environment = ProcessInfo.processInfo.environment
-            environment["BILLING_AMQP_URL"] = TestServers.amqp.redactedDescription.replacingOccurrences(of: "amqp://guest@", with: "amqp://guest:guest@")
-            environment["BILLING_DATABASE_URL"] = ProcessInfo.processInfo.environment["BILLING_DATABASE_URL"] ?? "postgres://billing:billing@127.0.0.1:5442/billing"
-            environment["STRIPE_WEBHOOK_SECRETS"] = "whsec_test_secret"
-            environment["STRIPE_API_KEY"] = "sk_test_localfake"
-            environment["STRIPE_API_BASE"] = "http://127.0.0.1:12111"
-            environment["BILLING_INTERNAL_SECRET"] = "internal-secret-for-tests"
-            environment["BILLING_OPS_TOKEN"] = "ops-token-for-tests-0123"
-            environment["BILLING_LOG_LEVEL"] = "warning"
-            return environment
-        }
+        var baseEnvironment: [String: String] { ServeProcess.environment }
 
         @Test(arguments: ["BILLING_DATABASE_URL", "BILLING_AMQP_URL", "BILLING_OPS_TOKEN"])
         func aMissingSettingStopsStartupWithOneLineNamingIt(_ variable: String) throws {
@@ -53,40 +42,16 @@ extension Integration {
         }
 
         @Test func serveAnswersHealthAndReadinessAndStopsCleanlyOnSIGTERM() async throws {
-            let port = Int.random(in: 20000...40000)
-            var environment = baseEnvironment
-            environment["BILLING_HTTP_PORT"] = "\(port)"
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TestServers.billingExecutable)
-            process.arguments = ["serve", "--migrate", "--declare-topology"]
-            process.environment = environment
-            process.currentDirectoryURL = TestServers.repositoryRoot
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            defer { if process.isRunning { process.terminate() } }
-
-            let ready = try await eventually(timeout: .seconds(30)) {
-                (try? await get("http://127.0.0.1:\(port)/readyz"))?.status == 200
-            }
-            #expect(ready)
-            let health = try await get("http://127.0.0.1:\(port)/healthz")
+            let serve = try await ServeProcess()
+            let health = try await HTTP.request("\(serve.url)/healthz")
             #expect(health.status == 200)
             #expect(health.body == #"{"status":"ok"}"#)
-            let readiness = try await get("http://127.0.0.1:\(port)/readyz")
+            let readiness = try await HTTP.request("\(serve.url)/readyz")
             #expect(readiness.body == #"{"broker":"ok","database":"ok"}"#)
-
             let clock = ContinuousClock()
             let stopping = clock.now
-            kill(process.processIdentifier, SIGTERM)
-            #expect(try await eventually(timeout: .seconds(15)) { !process.isRunning })
-            #expect(process.terminationStatus == 0)
+            #expect(try await serve.stop() == 0)
             #expect(clock.now - stopping < .seconds(15))
-        }
-
-        func get(_ url: String) async throws -> (status: Int, body: String) {
-            let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
-            return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
         }
     }
 }
