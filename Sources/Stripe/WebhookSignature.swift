@@ -66,11 +66,21 @@ public struct WebhookSignatureVerifier: Sendable {
         let parsed = try SignatureHeader(parsing: header)
         let age = Int64(now.timeIntervalSince1970.rounded(.down)) - parsed.timestamp
         guard abs(age) <= tolerance else { throw .timestampOutsideTolerance(ageSeconds: age, toleranceSeconds: tolerance) }
+        // Hash straight from contiguous storage: a generic walk over the payload would not be
+        // specialised across the module boundary and costs more than the hash itself.
+        let matched = payload.withContiguousStorageIfAvailable { bytes in
+            matches(UnsafeRawBufferPointer(bytes), parsed)
+        } ?? Array(payload).withUnsafeBytes { matches($0, parsed) }
+        guard matched else { throw .noMatchingSignature }
+        return parsed.timestamp
+    }
 
-        let prefix = Array("\(parsed.timestamp).".utf8)
+    private func matches(_ payload: UnsafeRawBufferPointer, _ parsed: SignatureHeader) -> Bool {
+        var prefix = parsed.timestampDigits
+        prefix.append(UInt8(ascii: "."))
         for key in keys {
             var hmac = HMAC<SHA256>(key: key)
-            hmac.update(data: prefix)
+            prefix.withUnsafeBytes { hmac.update(data: $0) }
             hmac.update(data: payload)
             let expected = hmac.finalize()
             // Every candidate is compared, so timing does not tell which one (if any) matched.
@@ -78,9 +88,9 @@ public struct WebhookSignatureVerifier: Sendable {
             for signature in parsed.v1 where expected == signature {
                 matched = true
             }
-            if matched { return parsed.timestamp }
+            if matched { return true }
         }
-        throw .noMatchingSignature
+        return false
     }
 
     /// The header value that signs `payload` at `timestamp` with `secret`: what Stripe sends,
@@ -105,44 +115,69 @@ public struct WebhookSignatureVerifier: Sendable {
 }
 
 
-/// `t=…,v1=…[,v1=…][,v0=…]`, parsed.
+/// `t=…,v1=…[,v1=…][,v0=…]`, parsed byte by byte (this runs for every webhook).
 struct SignatureHeader: Equatable {
     var timestamp: Int64
+    /// The timestamp exactly as sent: the signed string starts with these bytes.
+    var timestampDigits: [UInt8]
     /// Decoded `v1` signatures; entries that are not 64 hex digits cannot match and are dropped.
     var v1: [[UInt8]]
 
     init(parsing header: String) throws(WebhookSignatureError) {
         var timestamp: Int64?
+        var digits: [UInt8] = []
         var v1: [[UInt8]] = []
         var sawV1 = false
-        for item in header.split(separator: ",", omittingEmptySubsequences: true) {
-            let part = item.trimmingCharacters(in: .whitespaces)
-            guard let equals = part.firstIndex(of: "=") else {
-                throw .malformedHeader("expected key=value pairs")
+        var utf8 = header
+        let failure: WebhookSignatureError? = utf8.withUTF8 { bytes in
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                var low = start
+                var high = end
+                while low < high, bytes[low] == UInt8(ascii: " ") { low += 1 }
+                while high > low, bytes[high - 1] == UInt8(ascii: " ") { high -= 1 }
+                start = end + 1
+                if low == high { continue }
+                guard let equals = (low..<high).first(where: { bytes[$0] == UInt8(ascii: "=") }) else {
+                    return .malformedHeader("expected key=value pairs")
+                }
+                let key = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[low..<equals])
+                let value = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[(equals + 1)..<high])
+                if key.elementsEqual([UInt8(ascii: "t")]) {
+                    guard timestamp == nil else { return .malformedHeader("more than one timestamp") }
+                    guard let seconds = Self.decimal(value), seconds > 0 else { return .malformedHeader("the timestamp is not a unix time") }
+                    timestamp = seconds
+                    digits = Array(value)
+                } else if key.elementsEqual([UInt8(ascii: "v"), UInt8(ascii: "1")]) {
+                    sawV1 = true
+                    if value.count == 64, let decoded = Self.decodeHex(value) { v1.append(decoded) }
+                }
+                // v0 and schemes we do not know are ignored, as Stripe specifies.
             }
-            let key = part[..<equals]
-            let value = part[part.index(after: equals)...]
-            switch key {
-            case "t":
-                guard timestamp == nil else { throw .malformedHeader("more than one timestamp") }
-                guard let seconds = Int64(value), seconds > 0 else { throw .malformedHeader("the timestamp is not a unix time") }
-                timestamp = seconds
-            case "v1":
-                sawV1 = true
-                if let bytes = Self.decodeHex(value), bytes.count == 32 { v1.append(bytes) }
-            default:
-                continue  // v0 and schemes we do not know are ignored, as Stripe specifies
-            }
+            return nil
         }
+        if let failure { throw failure }
         guard let timestamp else { throw .malformedHeader("no timestamp") }
         guard sawV1 else { throw .noV1Signature }
         self.timestamp = timestamp
+        self.timestampDigits = digits
         self.v1 = v1
     }
 
-    static func decodeHex(_ text: Substring) -> [UInt8]? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
+    static func decimal(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var value: Int64 = 0
+        for byte in bytes {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    static func decodeHex(_ text: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard text.count % 2 == 0 else { return nil }
         func nibble(_ c: UInt8) -> UInt8? {
             switch c {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
@@ -152,10 +187,10 @@ struct SignatureHeader: Equatable {
             }
         }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count / 2)
+        bytes.reserveCapacity(text.count / 2)
         var index = 0
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+        while index < text.count {
+            guard let high = nibble(text[index]), let low = nibble(text[index + 1]) else { return nil }
             bytes.append(high << 4 | low)
             index += 2
         }

@@ -30,15 +30,17 @@ public struct BillingServer: Sendable {
         let consumerAMQP = AMQPConnection(configuration: consumerAMQPConfiguration, logger: logger)
         let database = Database(configuration: configuration.database, logger: logger)
         let readinessLogger = logger
+        // The intake alone needs only the broker; with consumers, the database too.
+        var checks: [(name: String, check: @Sendable () async -> Bool)] = [("broker", { @Sendable in amqp.isConnected })]
+        if !consumers.isEmpty {
+            checks.append(("database", { @Sendable in await database.isReachable(logger: readinessLogger) }))
+        }
         let intake = IntakeApplication(
             settings: IntakeSettings(stripeWebhookSecrets: configuration.stripe.webhookSecrets.map(\.value),
                                      internalSecret: configuration.internalSecret.value),
             publisher: amqp,
             metrics: IntakeMetrics(registry: registry),
-            readiness: ReadinessChecks([
-                ("broker", { amqp.isConnected }),
-                ("database", { await database.isReachable(logger: readinessLogger) }),
-            ]),
+            readiness: ReadinessChecks(checks),
             logger: logger)
         let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port)
         var runners: [ServiceGroupConfiguration.ServiceConfiguration] = []

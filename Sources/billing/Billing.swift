@@ -10,7 +10,7 @@ struct Billing: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "billing",
         abstract: "The billing worker: webhook intake, consumers, scheduler and ops tools.",
-        subcommands: [Serve.self, Consume.self, Migrate.self, TopologyCommand.self, DeadLetterCommand.self, Bench.self])
+        subcommands: [Serve.self, IntakeCommand.self, Consume.self, Migrate.self, TopologyCommand.self, DeadLetterCommand.self, Bench.self])
 }
 
 /// Reads the environment once, sets up logging, and turns a configuration error into one
@@ -67,6 +67,18 @@ struct Serve: AsyncParsableCommand {
                 "consumers": "\(consumers.map(\.name).joined(separator: ","))",
             ])
             try await BillingServer(configuration: configuration, logger: logger).run(consumers: consumers)
+        }
+    }
+}
+
+struct IntakeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "intake", abstract: "Run the HTTP intake only (no consumers), to scale it on its own.")
+
+    func run() async throws {
+        try await Startup.run("billing.intake") { environment, logger in
+            let configuration = try ServeConfiguration(environment: environment)
+            try await BillingServer(configuration: configuration, logger: logger).run(consumers: [], intake: true)
         }
     }
 }

@@ -256,3 +256,14 @@ struct IntakeApplicationTests {
         }
     }
 }
+
+@Suite("Intake JSON answers")
+struct IntakeJSONTests {
+    @Test(arguments: ["evt_1", "", "evt_\"quoted\"\\", "line\nbreak\u{1}", "café ✓"])
+    func handBuiltJSONStringsRoundTrip(_ value: String) throws {
+        var out: [UInt8] = []
+        IntakeApplication.appendJSONString(value, to: &out)
+        let decoded = try JSONSerialization.jsonObject(with: Data(Array("{\"k\":".utf8) + out + Array("}".utf8))) as? [String: String]
+        #expect(decoded?["k"] == value)
+    }
+}
