@@ -5,6 +5,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
 import Stripe
 
 /// What readiness depends on; each check answers whether its dependency is reachable now.
@@ -73,9 +74,10 @@ public struct IntakeApplication: Sendable {
     }
 
     /// The HTTP server, as a `Service`.
-    public func makeServer(host: String, port: Int) -> some ApplicationProtocol {
-        Application(router: makeRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "billing"),
-                    logger: logger)
+    public func makeServer(host: String, port: Int, eventLoopThreads: Int) -> some ApplicationProtocol {
+        let group = EventLoopGroupProvider.shared(MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads))
+        return Application(router: makeRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "billing"),
+                           eventLoopGroupProvider: group, logger: logger)
     }
 
     // MARK: routes

@@ -42,7 +42,8 @@ public struct BillingServer: Sendable {
             metrics: IntakeMetrics(registry: registry),
             readiness: ReadinessChecks(checks),
             logger: logger)
-        let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port)
+        let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port,
+                                     eventLoopThreads: configuration.http.eventLoopThreads)
         var runners: [ServiceGroupConfiguration.ServiceConfiguration] = []
         for consumer in consumers {
             guard let handler = ConsumerCatalog.handler(for: consumer.name) else {

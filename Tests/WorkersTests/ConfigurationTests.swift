@@ -14,6 +14,7 @@ struct ConfigurationTests {
         "BILLING_OPS_TOKEN": "ops-token-0123456789abcdef",
         "BILLING_HTTP_HOST": "0.0.0.0",
         "BILLING_HTTP_PORT": "9090",
+        "BILLING_HTTP_THREADS": "3",
     ]
 
     @Test func aCompleteEnvironmentLoads() throws {
@@ -23,7 +24,7 @@ struct ConfigurationTests {
         #expect(configuration.database.password == "pgsecret")
         #expect(configuration.stripe.webhookSecrets.map(\.value) == ["whsec_current", "whsec_previous"])
         #expect(configuration.stripe.apiBase.absoluteString == "http://127.0.0.1:12111")
-        #expect(configuration.http == HTTPSettings(host: "0.0.0.0", port: 9090))
+        #expect(configuration.http == HTTPSettings(host: "0.0.0.0", port: 9090, eventLoopThreads: 3))
     }
 
     @Test(arguments: [
@@ -51,6 +52,7 @@ struct ConfigurationTests {
         ("BILLING_INTERNAL_SECRET", "short-secret"),
         ("BILLING_OPS_TOKEN", "short-token"),
         ("BILLING_HTTP_PORT", "80000"),
+        ("BILLING_HTTP_THREADS", "0"),
         ("BILLING_LOG_LEVEL", "verbose"),
     ])
     func malformedVariablesAreNamedWithoutTheirValue(variable: String, value: String) {
