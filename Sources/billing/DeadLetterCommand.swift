@@ -115,10 +115,10 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard yes else { throw ValidationError("purging deletes the messages for good: add --yes to confirm") }
-            let purged = try await DeadLetterCommand.withQueues(consumer: consumer) { queues, consumers in
-                try await queues.purge(consumers[0])
+            let (purged, queue) = try await DeadLetterCommand.withQueues(consumer: consumer) { queues, consumers in
+                (try await queues.purge(consumers[0]), consumers[0].deadLetterQueue)
             }
-            print("purged \(purged) message\(purged == 1 ? "" : "s") from billing.\(consumer).dead")
+            print("purged \(purged) message\(purged == 1 ? "" : "s") from \(queue)")
         }
     }
 }
