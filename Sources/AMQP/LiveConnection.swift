@@ -8,7 +8,6 @@ final class LiveConnection {
     /// The incarnation of each open channel; settlements carry it (see ``DeliverySettler``).
     private(set) var openChannels: [UInt16: UInt64] = [:]
     private var nextSerial: UInt64
-    private var nextConsumerChannel: UInt16 = LiveConnection.firstConsumerChannel
     /// Set when a request found the socket or the connection dead; the loop then reconnects.
     private(set) var brokenReason: String?
 
@@ -46,12 +45,11 @@ final class LiveConnection {
         openChannels[channel] = nil
     }
 
-    /// A fresh channel id for a consumer.
+    /// The lowest channel id free for a consumer (the broker has acknowledged every close).
     func allocateConsumerChannel() -> UInt16 {
-        while openChannels[nextConsumerChannel] != nil { nextConsumerChannel &+= 1 }
-        defer { nextConsumerChannel &+= 1 }
-        if nextConsumerChannel < LiveConnection.firstConsumerChannel { nextConsumerChannel = LiveConnection.firstConsumerChannel }
-        return nextConsumerChannel
+        var channel = LiveConnection.firstConsumerChannel
+        while openChannels[channel] != nil { channel += 1 }
+        return channel
     }
 
     func settler(for channel: UInt16) -> DeliverySettler? {

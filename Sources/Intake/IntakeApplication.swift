@@ -94,23 +94,13 @@ public struct IntakeApplication: Sendable {
     }
 
     func stripeWebhook(_ request: Request) async -> Response {
-        let route = "stripe"
-        if let refusal = Self.refuseUnlessJSON(request) { return refusal }
-        var request = request
         let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: settings.maxWebhookBodyBytes)
-        } catch {
-            return Self.refusal(.contentTooLarge, "body_too_large", "the body is larger than \(settings.maxWebhookBodyBytes) bytes")
+        switch await signedBody(of: request, route: "stripe", limit: settings.maxWebhookBodyBytes, signature: Self.stripeSignature,
+                                verifier: stripeVerifier) {
+        case .success(let verified): body = verified
+        case .failure(let refusal): return refusal.response
         }
         let bytes = body.readableBytesView
-        do throws(WebhookSignatureError) {
-            try stripeVerifier.verify(payload: bytes, header: request.headers[Self.stripeSignature], now: now())
-        } catch {
-            metrics.verificationFailure(route: route, reason: error.reason)
-            logger.notice("refused a Stripe webhook", metadata: ["reason": "\(error.reason)"])
-            return Self.refusal(.badRequest, "invalid_signature", error.description)
-        }
         let envelope: StripeEventEnvelope
         do {
             envelope = try JSONDecoder().decode(StripeEventEnvelope.self, from: Data(bytes))
@@ -140,23 +130,13 @@ public struct IntakeApplication: Sendable {
     }
 
     func internalEvents(_ request: Request) async -> Response {
-        let route = "internal"
-        if let refusal = Self.refuseUnlessJSON(request) { return refusal }
-        var request = request
         let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: settings.maxInternalBodyBytes)
-        } catch {
-            return Self.refusal(.contentTooLarge, "body_too_large", "the body is larger than \(settings.maxInternalBodyBytes) bytes")
+        switch await signedBody(of: request, route: "internal", limit: settings.maxInternalBodyBytes, signature: Self.billingSignature,
+                                verifier: internalVerifier) {
+        case .success(let verified): body = verified
+        case .failure(let refusal): return refusal.response
         }
         let bytes = body.readableBytesView
-        do throws(WebhookSignatureError) {
-            try internalVerifier.verify(payload: bytes, header: request.headers[Self.billingSignature], now: now())
-        } catch {
-            metrics.verificationFailure(route: route, reason: error.reason)
-            logger.notice("refused internal events", metadata: ["reason": "\(error.reason)"])
-            return Self.refusal(.badRequest, "invalid_signature", error.description)
-        }
         let decoded: JSONValue
         do {
             decoded = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
@@ -207,6 +187,32 @@ public struct IntakeApplication: Sendable {
                                            type: event.type, appID: "billing-intake")))
         }
         return await publish(messages, accepted: Self.json(.accepted, ["accepted": "\(messages.count)"]))
+    }
+
+    struct Refusal: Error {
+        var response: Response
+    }
+
+    /// The body of a signed JSON request, or the answer refusing it: 415 unless JSON, 413 past
+    /// `limit` (while it streams in), 400 when the signature does not verify on the raw bytes.
+    func signedBody(of request: Request, route: String, limit: Int, signature: HTTPField.Name,
+                    verifier: WebhookSignatureVerifier) async -> Result<ByteBuffer, Refusal> {
+        if let refusal = Self.refuseUnlessJSON(request) { return .failure(Refusal(response: refusal)) }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limit)
+        } catch {
+            return .failure(Refusal(response: Self.refusal(.contentTooLarge, "body_too_large", "the body is larger than \(limit) bytes")))
+        }
+        do throws(WebhookSignatureError) {
+            try verifier.verify(payload: body.readableBytesView, header: request.headers[signature], now: now())
+        } catch {
+            metrics.verificationFailure(route: route, reason: error.reason)
+            logger.notice("refused a signed request", metadata: ["route": "\(route)", "reason": "\(error.reason)"])
+            return .failure(Refusal(response: Self.refusal(.badRequest, "invalid_signature", error.description)))
+        }
+        return .success(body)
     }
 
     /// Publishes with confirm; the answer is `accepted` only once the broker has every message.

@@ -25,7 +25,6 @@ extension Integration {
         @Test func publishedMessagesComeBackExactlyWithTheirProperties() async throws {
             try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
                 let queue = try await quorumQueue(connection, "test.roundtrip")
-                defer { Task { try? await connection.deleteQueue(queue) } }
                 let count = 500
                 for index in 0..<count { try await connection.publish(message(to: queue, "{\"n\":\(index)}", id: "evt_\(index)")) }
                 #expect(try await connection.inspectQueue(queue).messageCount == UInt32(count))

@@ -19,7 +19,7 @@ extension Integration {
             do {
                 try await body(admin.with(database: name))
             } catch {
-                try? await drop(name)
+                try? await drop(name)  // clean-up on the way out; the test's own error is what matters
                 throw error
             }
             try await drop(name)
