@@ -95,6 +95,7 @@ let package = Package(
             dependencies: [
                 "AMQP", "Storage", "Stripe", "Workers",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),

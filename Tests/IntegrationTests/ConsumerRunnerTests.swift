@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Prometheus
+import ServiceLifecycle
 import Storage
 import Synchronization
 import Testing
@@ -228,6 +229,37 @@ extension Integration {
                 #expect(try await eventually { harness.metric("processed") == 1 })
                 #expect(handler.calls.load(ordering: .relaxed) == 2)
                 #expect(try await harness.effects("evt_rollback") == 1)
+            }
+        }
+
+        @Test func gracefulShutdownFinishesAndAcknowledgesWhatIsInFlight() async throws {
+            let consumer = RunnerHarness.consumer()
+            let handler = RecordingHandler(delay: .seconds(1))
+            // Declare and publish, keeping the queues for the group below.
+            try await RunnerHarness.run(consumer: consumer, handlers: [], keepQueues: true) { (harness) async throws -> Void in
+                for index in 0..<3 { try await harness.publish(id: "evt_drain_\(index)") }
+            }
+            let logger = TestServers.logger
+            let connection = AMQPConnection(configuration: TestServers.amqp, logger: logger)
+            let database = Database(configuration: TestServers.database, logger: logger)
+            let runner = ConsumerRunner(definition: consumer, handler: handler, connection: connection, database: database.client,
+                                        metrics: ConsumerMetrics(consumer: consumer.name, registry: PrometheusCollectorRegistry()),
+                                        logger: logger)
+            // As in `billing serve`: shut down in reverse, the runner before its connection.
+            // (Listing the connection after the runner makes this test fail: the acks are lost.)
+            let group = ServiceGroup(services: [database.client, connection, runner], logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                // All three are inside the handler (each takes a second) when shutdown starts.
+                #expect(try await eventually { handler.calls.load(ordering: .relaxed) == 3 })
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            try await RunnerHarness.run(consumer: consumer, handlers: [], keepEffects: true) { (harness) async throws -> Void in
+                for index in 0..<3 { #expect(try await harness.effects("evt_drain_\(index)") == 1) }
+                // Acknowledged before the connection closed: nothing comes back.
+                #expect(try await harness.publisher.inspectQueue(consumer.queue).messageCount == 0)
+                #expect(try await harness.deadLetterCount() == 0)
             }
         }
 
