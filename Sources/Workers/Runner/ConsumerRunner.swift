@@ -40,6 +40,8 @@ public struct ConsumerRunner: Service {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let deliveries: AsyncThrowingStream<AMQPDelivery, any Error>
             do {
+                // At start the connection (another service) may not be up yet: wait quietly.
+                try await connection.waitUntilConnected(timeout: .seconds(10))
                 deliveries = try await connection.consume(queue: definition.queue, prefetch: definition.prefetch)
             } catch {
                 logger.warning("cannot subscribe; retrying", metadata: ["queue": "\(definition.queue)", "error": "\(error)"])
