@@ -29,7 +29,7 @@ enum Startup {
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("billing: \(error)\n".utf8))
             throw ExitCode(78)
-        } catch let error as ConsumerDefinitionError {
+        } catch let error as ConfigurationFileError {
             FileHandle.standardError.write(Data("billing: \(error)\n".utf8))
             throw ExitCode(78)
         }

@@ -61,7 +61,7 @@ struct ConsumerDefinitionTests {
     }
 
     @Test func invalidYAMLNamesTheFile() {
-        #expect(throws: ConsumerDefinitionError.self) { try ConsumerDefinition.parse(yaml: "name: [unclosed", file: "x.yaml") }
+        #expect(throws: ConfigurationFileError.self) { try ConsumerDefinition.parse(yaml: "name: [unclosed", file: "x.yaml") }
     }
 
     @Test func theProjectsConsumerFilesAreValid() throws {

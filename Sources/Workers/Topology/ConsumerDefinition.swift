@@ -48,26 +48,14 @@ public struct ConsumerDefinition: Sendable, Equatable {
     }
 }
 
-/// A consumer file that cannot be used; names the file and the key.
-public struct ConsumerDefinitionError: Error, Equatable, CustomStringConvertible {
-    public var file: String
-    public var key: String?
-    public var reason: String
-
-    public var description: String {
-        if let key { return "\(file): \(key): \(reason)" }
-        return "\(file): \(reason)"
-    }
-}
-
 extension ConsumerDefinition {
     static let knownKeys: Set<String> = ["name", "queue", "bindings", "prefetch", "concurrency", "retry", "delivery_limit"]
     static let knownRetryKeys: Set<String> = ["delays", "max_attempts"]
 
     /// Parses one consumer file's text; `file` names it in errors.
-    public static func parse(yaml text: String, file: String) throws(ConsumerDefinitionError) -> ConsumerDefinition {
-        func fail(_ key: String?, _ reason: String) -> ConsumerDefinitionError {
-            ConsumerDefinitionError(file: file, key: key, reason: reason)
+    public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> ConsumerDefinition {
+        func fail(_ key: String?, _ reason: String) -> ConfigurationFileError {
+            ConfigurationFileError(file: file, key: key, reason: reason)
         }
         let loaded: Any?
         do { loaded = try Yams.load(yaml: text) } catch { throw fail(nil, "not valid YAML: \(error)") }
@@ -90,7 +78,7 @@ extension ConsumerDefinition {
         guard let bindings = root["bindings"] as? [Any], !bindings.isEmpty else {
             throw fail("bindings", "required; a list of routing-key patterns such as stripe.invoice.*")
         }
-        definition.bindings = try bindings.enumerated().map { (index, value) throws(ConsumerDefinitionError) in
+        definition.bindings = try bindings.enumerated().map { (index, value) throws(ConfigurationFileError) in
             guard let pattern = value as? String, !pattern.isEmpty, !pattern.contains(" ") else {
                 throw fail("bindings[\(index)]", "must be a routing-key pattern")
             }
@@ -117,7 +105,7 @@ extension ConsumerDefinition {
             }
             if let delays = retry["delays"] {
                 guard let list = delays as? [Any], !list.isEmpty else { throw fail("retry.delays", "must be a non-empty list such as [5s, 30s, 2m]") }
-                definition.retryDelays = try list.enumerated().map { (index, value) throws(ConsumerDefinitionError) in
+                definition.retryDelays = try list.enumerated().map { (index, value) throws(ConfigurationFileError) in
                     guard let text = value as? String, let duration = Duration(compact: text), duration > .zero else {
                         throw fail("retry.delays[\(index)]", "must be a duration such as 500ms, 5s, 2m or 1h")
                     }
@@ -136,28 +124,28 @@ extension ConsumerDefinition {
     }
 
     /// Reads every `*.yaml` file in `directory`, sorted by name.
-    public static func loadAll(from directory: String) throws(ConsumerDefinitionError) -> [ConsumerDefinition] {
+    public static func loadAll(from directory: String) throws(ConfigurationFileError) -> [ConsumerDefinition] {
         let files: [String]
         do {
             files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".yaml") }.sorted()
         } catch {
-            throw ConsumerDefinitionError(file: directory, key: nil, reason: "cannot read the consumers directory: \(error.localizedDescription)")
+            throw ConfigurationFileError(file: directory, key: nil, reason: "cannot read the consumers directory: \(error.localizedDescription)")
         }
         guard !files.isEmpty else {
-            throw ConsumerDefinitionError(file: directory, key: nil, reason: "no consumer files (*.yaml) found")
+            throw ConfigurationFileError(file: directory, key: nil, reason: "no consumer files (*.yaml) found")
         }
         var definitions: [ConsumerDefinition] = []
         for file in files {
             let path = (directory as NSString).appendingPathComponent(file)
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConsumerDefinitionError(file: path, key: nil, reason: "cannot read the file")
+                throw ConfigurationFileError(file: path, key: nil, reason: "cannot read the file")
             }
             definitions.append(try parse(yaml: text, file: path))
         }
         var seen: [String: String] = [:]
         for definition in definitions {
             if let other = seen[definition.queue] {
-                throw ConsumerDefinitionError(file: definition.name, key: "queue", reason: "queue \(definition.queue) is also used by \(other)")
+                throw ConfigurationFileError(file: definition.name, key: "queue", reason: "queue \(definition.queue) is also used by \(other)")
             }
             seen[definition.queue] = definition.name
         }
