@@ -85,12 +85,17 @@ public struct Plan: Sendable, Hashable {
     }
 }
 
-/// Every plan, by tier.
+/// Every plan, by tier, with how prices map to plans and what restricted service allows.
 public struct PlanCatalog: Sendable, Hashable {
     public let plans: [PlanTier: Plan]
+    public let prices: PriceTierResolver
+    public let restrictions: ServiceRestrictions
 
     /// Fails unless every tier has exactly one plan.
-    public init(_ plans: [Plan]) throws(PlanCatalogError) {
+    public init(_ plans: [Plan], prices: PriceTierResolver = PriceTierResolver(),
+                restrictions: ServiceRestrictions = .standard) throws(PlanCatalogError) {
+        self.prices = prices
+        self.restrictions = restrictions
         var byTier: [PlanTier: Plan] = [:]
         for plan in plans {
             guard byTier[plan.tier] == nil else { throw .duplicateTier(plan.tier) }

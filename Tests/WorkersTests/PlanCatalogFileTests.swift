@@ -40,6 +40,28 @@ struct PlanCatalogFileTests {
         #expect(enterprise.overage == OveragePrices(perAPICall: nil, perGBStorage: price("3.00")))
         #expect(enterprise.features.isSuperset(of: ["saml", "custom_integrations", "sla"]))
         #expect(enterprise.support.contains("phone") && enterprise.support.contains("dedicated"))
+
+        #expect(catalog.restrictions == .standard)
+        #expect(catalog.prices.priceMap.isEmpty)
+    }
+
+    @Test func serviceStatesAndThePriceMapAreRead() throws {
+        let yaml = Self.minimal + """
+
+            service_states:
+              degraded: {access: full, ai_requests: false}
+            price_map: {price_old_team: team}
+            """
+        let catalog = try PlanCatalogFile.parse(yaml: yaml, file: "plans.yaml")
+        #expect(catalog.restrictions.degraded == ServiceRestriction(access: .full, aiRequests: false))
+        #expect(catalog.restrictions.suspended == ServiceRestrictions.standard.suspended)
+        #expect(catalog.prices.priceMap == ["price_old_team": .team])
+        #expect(throws: ConfigurationFileError.self) {
+            try PlanCatalogFile.parse(yaml: Self.minimal + "\nservice_states: {degraded: {access: partial, ai_requests: false}}", file: "plans.yaml")
+        }
+        #expect(throws: ConfigurationFileError.self) {
+            try PlanCatalogFile.parse(yaml: Self.minimal + "\nprice_map: {price_x: gold}", file: "plans.yaml")
+        }
     }
 
     static let minimal = """

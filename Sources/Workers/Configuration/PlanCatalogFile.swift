@@ -18,7 +18,7 @@ public enum PlanCatalogFile {
         let loaded: Any?
         do { loaded = try Yams.load(yaml: text) } catch { throw fail(nil, "not valid YAML: \(error)") }
         guard let root = loaded as? [String: Any] else { throw fail(nil, "expected a mapping at the top level") }
-        try rejectUnknown(root, known: ["currency", "plans"], prefix: "", fail: fail)
+        try rejectUnknown(root, known: ["currency", "plans", "price_map", "service_states"], prefix: "", fail: fail)
         guard let code = root["currency"] as? String, code.count == 3 else { throw fail("currency", "required; an ISO 4217 code such as usd") }
         let currency = Currency(code)
         guard let plans = root["plans"] as? [String: Any] else { throw fail("plans", "required; a mapping of developer, team and enterprise") }
@@ -64,8 +64,36 @@ public enum PlanCatalogFile {
                 features: Set(try strings(plan["features"], key: "\(key).features", fail: fail)),
                 support: try strings(plan["support"], key: "\(key).support", fail: fail)))
         }
+        var priceMap: [String: PlanTier] = [:]
+        if let map = root["price_map"] {
+            guard let map = map as? [String: Any] else { throw fail("price_map", "must map Stripe price ids to plans") }
+            for (price, value) in map {
+                guard let name = value as? String, let tier = PlanTier(rawValue: name) else {
+                    throw fail("price_map.\(price)", "must be developer, team or enterprise")
+                }
+                priceMap[price] = tier
+            }
+        }
+        var restrictions = ServiceRestrictions.standard
+        if let states = root["service_states"] {
+            guard let states = states as? [String: Any] else { throw fail("service_states", "must be a mapping with degraded and suspended") }
+            try rejectUnknown(states, known: ["degraded", "suspended"], prefix: "service_states.", fail: fail)
+            func restriction(_ name: String, default fallback: ServiceRestriction) throws(ConfigurationFileError) -> ServiceRestriction {
+                guard let value = states[name] else { return fallback }
+                let key = "service_states.\(name)"
+                guard let mapping = value as? [String: Any] else { throw fail(key, "must be a mapping with access and ai_requests") }
+                try rejectUnknown(mapping, known: ["access", "ai_requests"], prefix: key + ".", fail: fail)
+                guard let accessName = mapping["access"] as? String, let access = AccessLevel(rawValue: accessName) else {
+                    throw fail("\(key).access", "must be full, read_only or none")
+                }
+                guard let ai = mapping["ai_requests"] as? Bool else { throw fail("\(key).ai_requests", "must be true or false") }
+                return ServiceRestriction(access: access, aiRequests: ai)
+            }
+            restrictions = ServiceRestrictions(degraded: try restriction("degraded", default: restrictions.degraded),
+                                               suspended: try restriction("suspended", default: restrictions.suspended))
+        }
         do {
-            return try PlanCatalog(parsed)
+            return try PlanCatalog(parsed, prices: PriceTierResolver(priceMap: priceMap), restrictions: restrictions)
         } catch {
             throw fail("plans", error.description)
         }
