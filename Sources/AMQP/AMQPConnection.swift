@@ -261,7 +261,7 @@ extension AMQPConnection {
             try live.check(amqp_read_message(live.handle, channel, &message, 0), channel: channel)
             defer { amqp_destroy_message(&message) }
             return AMQPDelivery(body: [UInt8](amqp: message.body), exchange: exchange, routingKey: routingKey,
-                                redelivered: redelivered, deliveryTag: tag, properties: AMQPProperties(amqp: message.properties),
+                                redelivered: redelivered, deliveryTag: tag, properties: AMQPProperties(received: message.properties),
                                 settler: live.settler(for: channel))
         }
     }

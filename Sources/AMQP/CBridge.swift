@@ -170,6 +170,12 @@ extension Dictionary where Key == String, Value == AMQPFieldValue {
 }
 
 extension AMQPProperties {
+    /// Properties of a received message, without the publisher's own bookkeeping header.
+    init(received p: amqp_basic_properties_t) {
+        self.init(amqp: p)
+        headers[ConnectionLoop.publishTagHeader] = nil
+    }
+
     init(amqp p: amqp_basic_properties_t) {
         let flags = p._flags
         func string(_ flag: Int32, _ bytes: amqp_bytes_t) -> String? {

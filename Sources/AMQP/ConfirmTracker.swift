@@ -54,11 +54,6 @@ struct ConfirmTracker<Waiter> {
         return first...last
     }
 
-    /// Removes a batch whose messages could not be written at all; returns its waiter.
-    mutating func cancel(batchStartingAt first: UInt64) -> Waiter? {
-        batches.removeValue(forKey: first)?.waiter
-    }
-
     /// A `basic.return` for the message with `tag` (found from the header the publisher set).
     /// It fails that message's batch; the batch settles when its acks arrive.
     mutating func returned(tag: UInt64, exchange: String, routingKey: String, reason: String) {

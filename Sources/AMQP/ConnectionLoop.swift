@@ -396,7 +396,7 @@ final class ConnectionLoop {
         let delivery = AMQPDelivery(
             body: [UInt8](amqp: event.message.body), exchange: String(amqp: event.exchange),
             routingKey: String(amqp: event.routing_key), redelivered: event.redelivered != 0,
-            deliveryTag: event.delivery_tag, properties: AMQPProperties(amqp: event.message.properties),
+            deliveryTag: event.delivery_tag, properties: AMQPProperties(received: event.message.properties),
             settler: settler)
         consumer.registration.deliveries.yield(delivery)
     }

@@ -80,8 +80,7 @@ struct RunnerHarness {
                     for connection in connections { connection.shutdown() }
                 }
                 if !keepQueues {
-                    // Clean-up only: a queue left behind has a unique name and changes no other test.
-                    for case .queue(let name, _) in plan { try? await publisher.deleteQueue(name) }
+                    for case .queue(let name, _) in plan { try? await publisher.deleteQueue(name) }  // clean-up only: unique names, no assertion
                 }
             }
         }

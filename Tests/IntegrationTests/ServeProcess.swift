@@ -40,9 +40,8 @@ final class ServeProcess: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Connection refused is expected while the process starts: poll until it answers.
         let ready = try await eventually(timeout: .seconds(30)) { [port] in
-            (try? await HTTP.request("http://127.0.0.1:\(port)/readyz"))?.status == 200
+            (try? await HTTP.request("http://127.0.0.1:\(port)/readyz"))?.status == 200  // refused while starting: keep polling; the guard below fails the test
         }
         guard ready else {
             process.terminate()

@@ -22,8 +22,7 @@ extension Integration {
         }
 
         func delete(_ plan: [Topology.Declaration], on connection: AMQPConnection) async {
-            // Clean-up only: a queue left behind has a unique name and changes no other test.
-            for case .queue(let name, _) in plan { try? await connection.deleteQueue(name) }
+            for case .queue(let name, _) in plan { try? await connection.deleteQueue(name) }  // clean-up only: unique names, no assertion
         }
 
         @Test func declaringTwiceIsANoOp() async throws {

@@ -40,8 +40,7 @@ struct DeliveryDecisionTests {
 
     @Test func forwardingKeepsTheEventAndRecordsTheFailure() {
         let delivery = AMQPDelivery(body: Array("{}".utf8), exchange: "billing.events", routingKey: "stripe.invoice.paid",
-                                    properties: AMQPProperties(contentType: "application/json", headers: ["x-publish-tag": .int(7)],
-                                                               messageID: "evt_1", type: "invoice.paid"))
+                                    properties: AMQPProperties(contentType: "application/json", messageID: "evt_1", type: "invoice.paid"))
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         let message = EventHeaders.forward(delivery, to: "billing.lifecycle.retry.5s", attempt: 2, error: "line one\nline two",
                                            consumer: "lifecycle", now: now, deadLettered: false)
@@ -54,7 +53,6 @@ struct DeliveryDecisionTests {
         #expect(message.properties.headers[EventHeaders.lastError] == .string("line one line two"))
         #expect(message.properties.headers[EventHeaders.firstFailedAt] == .timestamp(1_700_000_000))
         #expect(message.properties.headers[EventHeaders.deadLetteredAt] == nil)
-        #expect(message.properties.headers["x-publish-tag"] == nil)
 
         // The second failure keeps the first failure time and the original routing key.
         let retried = AMQPDelivery(body: message.body, routingKey: "billing.lifecycle", properties: message.properties)

@@ -85,7 +85,7 @@ public struct DeadLetterQueues: Sendable {
         var properties = delivery.properties
         let letter = DeadLetter(consumer: consumer.name, delivery: delivery)
         for header in [EventHeaders.attempt, EventHeaders.lastError, EventHeaders.firstFailedAt, EventHeaders.deadLetteredAt,
-                       EventHeaders.consumer, ConnectionTagHeader.name, "x-death", "x-first-death-exchange",
+                       EventHeaders.consumer, "x-death", "x-first-death-exchange",
                        "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
                        "x-last-death-reason", "x-delivery-count"] {
             properties.headers[header] = nil

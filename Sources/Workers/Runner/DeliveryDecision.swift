@@ -87,16 +87,13 @@ public enum EventHeaders {
         let nowSeconds = UInt64(max(now.timeIntervalSince1970, 0))
         properties.headers[originalRoutingKey] = .string(originalRoutingKey(of: delivery))
         properties.headers[Self.consumer] = .string(consumer)
-        properties.headers[attemptHeader] = .int(Int64(attempt))
+        properties.headers[Self.attempt] = .int(Int64(attempt))
         properties.headers[lastError] = .string(oneLine(error))
         if properties.headers[firstFailedAt] == nil { properties.headers[firstFailedAt] = .timestamp(nowSeconds) }
         if deadLettered { properties.headers[deadLetteredAt] = .timestamp(nowSeconds) }
-        properties.headers[ConnectionTagHeader.name] = nil
         properties.persistent = true
         return AMQPMessage(exchange: "", routingKey: queue, body: delivery.body, properties: properties, mandatory: true)
     }
-
-    static var attemptHeader: String { attempt }
 
     public static func attempt(of delivery: AMQPDelivery) -> Int {
         Int(delivery.properties.headers[attempt]?.intValue ?? 1)
@@ -111,9 +108,4 @@ public enum EventHeaders {
         guard flat.utf8.count > 500 else { return flat }
         return String(decoding: flat.utf8.prefix(497), as: UTF8.self) + "..."
     }
-}
-
-/// The publisher's own header (see AMQP's confirm bookkeeping), dropped when forwarding.
-enum ConnectionTagHeader {
-    static let name = "x-publish-tag"
 }
