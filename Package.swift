@@ -79,9 +79,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Stripe-shaped event bodies shared by the unit and integration tests.
+        .target(name: "StripeFixtures", path: "Tests/StripeFixtures"),
         .testTarget(name: "BillingCoreTests", dependencies: ["BillingCore"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
-        .testTarget(name: "StripeTests", dependencies: ["Stripe"]),
+        .testTarget(name: "StripeTests", dependencies: ["Stripe", "StripeFixtures"]),
         .testTarget(
             name: "IntakeTests",
             dependencies: [
@@ -90,11 +92,11 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        .testTarget(name: "WorkersTests", dependencies: ["Workers"]),
+        .testTarget(name: "WorkersTests", dependencies: ["Workers", "StripeFixtures"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "AMQP", "Storage", "Stripe", "Workers",
+                "AMQP", "Storage", "Stripe", "Workers", "StripeFixtures",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -37,4 +37,25 @@ public struct Inbox: Sendable {
             throw error
         }
     }
+
+    /// Runs `apply` with the events of `eventIDs` not yet processed, in one transaction with
+    /// their inbox rows. Returns the ids that were new (an id listed twice counts once).
+    public func processBatch(eventIDs: [String], client: PostgresClient, logger: Logger,
+                             apply: (Set<String>, PostgresConnection) async throws -> Void) async throws -> Set<String> {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                let rows = try await connection.query("""
+                    INSERT INTO processed_events (consumer, event_id) SELECT \(consumer), unnest(\(eventIDs)::text[])
+                    ON CONFLICT DO NOTHING RETURNING event_id
+                    """, logger: logger)
+                var new = Set<String>()
+                for try await id in rows.decode(String.self) { new.insert(id) }
+                if !new.isEmpty { try await apply(new, connection) }
+                return new
+            }
+        } catch let error as PostgresTransactionError {
+            if let cause = error.closureError ?? error.commitError ?? error.beginError { throw cause }
+            throw error
+        }
+    }
 }

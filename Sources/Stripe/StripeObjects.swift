@@ -168,9 +168,12 @@ public struct StripeInvoice: Decodable, Sendable, Equatable {
     public var billingReason: String?
     public var hostedInvoiceURL: String?
     public var created: Int64?
+    /// When the invoice was paid (`status_transitions.paid_at`).
+    public var paidAt: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, customer, status, subscription, parent, currency, created
+        case statusTransitions = "status_transitions"
         case amountDue = "amount_due"
         case amountPaid = "amount_paid"
         case amountRemaining = "amount_remaining"
@@ -179,6 +182,8 @@ public struct StripeInvoice: Decodable, Sendable, Equatable {
         case billingReason = "billing_reason"
         case hostedInvoiceURL = "hosted_invoice_url"
     }
+
+    struct StatusTransitions: Decodable { var paid_at: Int64? }
 
     struct Parent: Decodable {
         struct SubscriptionDetails: Decodable { var subscription: String? }
@@ -201,6 +206,7 @@ public struct StripeInvoice: Decodable, Sendable, Equatable {
         billingReason = try container.decodeIfPresent(String.self, forKey: .billingReason)
         hostedInvoiceURL = try container.decodeIfPresent(String.self, forKey: .hostedInvoiceURL)
         created = try container.decodeIfPresent(Int64.self, forKey: .created)
+        paidAt = try container.decodeIfPresent(StatusTransitions.self, forKey: .statusTransitions)?.paid_at
     }
 }
 

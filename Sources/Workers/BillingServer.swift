@@ -1,4 +1,5 @@
 import AMQP
+import BillingCore
 import Intake
 import Logging
 import Prometheus
@@ -9,10 +10,13 @@ import Storage
 /// `Service` in one `ServiceGroup`, so SIGTERM or SIGINT drains and closes them in order.
 public struct BillingServer: Sendable {
     public var configuration: ServeConfiguration
+    public var plans: PlanCatalog
     public var logger: Logger
 
-    public init(configuration: ServeConfiguration, logger: Logger) {
+    /// Reads `config/plans.yaml` (``ServeConfiguration/plansFile``) too.
+    public init(configuration: ServeConfiguration, logger: Logger) throws(ConfigurationFileError) {
         self.configuration = configuration
+        self.plans = try PlanCatalogFile.load(path: configuration.plansFile)
         self.logger = logger
     }
 
@@ -46,7 +50,7 @@ public struct BillingServer: Sendable {
                                      eventLoopThreads: configuration.http.eventLoopThreads)
         var runners: [ServiceGroupConfiguration.ServiceConfiguration] = []
         for consumer in consumers {
-            guard let handler = ConsumerCatalog.handler(for: consumer.name) else {
+            guard let handler = ConsumerCatalog.handler(for: consumer.name, context: HandlerContext(plans: plans, registry: registry)) else {
                 logger.notice("no handler for this consumer in this build; not consuming", metadata: ["consumer": "\(consumer.name)"])
                 continue
             }

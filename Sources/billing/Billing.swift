@@ -50,6 +50,7 @@ struct Serve: AsyncParsableCommand {
         try await Startup.run("billing.serve") { environment, logger in
             let configuration = try ServeConfiguration(environment: environment)
             let consumers = try ConsumerDefinition.loadAll(from: configuration.consumersDirectory)
+            let server = try BillingServer(configuration: configuration, logger: logger)
             if migrate {
                 try await Database.withDatabase(configuration: configuration.database, logger: logger) { database in
                     try await Migrator().migrate(database.client, logger: logger)
@@ -66,7 +67,7 @@ struct Serve: AsyncParsableCommand {
                 "database": "\(configuration.database.redactedDescription)",
                 "consumers": "\(consumers.map(\.name).joined(separator: ","))",
             ])
-            try await BillingServer(configuration: configuration, logger: logger).run(consumers: consumers)
+            try await server.run(consumers: consumers)
         }
     }
 }

@@ -14,7 +14,7 @@ extension Integration {
         /// A realistic ~1.3 KB `invoice.paid` event.
         func stripeEvent(id: String) -> [UInt8] {
             let lines = (0..<6).map { #"{"id":"il_\#($0)","amount":5000,"currency":"usd","description":"Team plan seat \#($0)"}"# }
-            return Array(#"{"id":"\#(id)","object":"event","api_version":"2025-03-31.basil","created":1764000000,"livemode":false,"type":"invoice.paid","data":{"object":{"id":"in_\#(id)","object":"invoice","customer":"cus_123","status":"paid","amount_due":20000,"amount_paid":20000,"lines":{"data":[\#(lines.joined(separator: ","))]}}}}"#.utf8)
+            return Array(#"{"id":"\#(id)","object":"event","api_version":"2025-03-31.basil","created":1764000000,"livemode":false,"type":"invoice.paid","data":{"object":{"id":"in_\#(id)","object":"invoice","customer":"cus_123","status":"paid","currency":"usd","amount_due":20000,"amount_paid":20000,"lines":{"data":[\#(lines.joined(separator: ","))]}}}}"#.utf8)
         }
 
         func sign(_ body: [UInt8], secret: String = ServeProcess.webhookSecret) -> String {

@@ -44,7 +44,10 @@ extension Integration {
                 try await Database.withDatabase(configuration: configuration, logger: logger) { (database) async throws -> Void in
                     let migrator = Migrator()
                     #expect(try await migrator.migrate(database.client, logger: logger) == Migration.all.map(\.version))
-                    #expect(try await tables(database) == ["processed_events", "schema_migrations", "stripe_events"])
+                    #expect(try await tables(database) == [
+                        "billing_accounts", "invoices", "mrr_movements", "processed_events", "schema_migrations", "stale_snapshots",
+                        "stripe_events", "subscription_items", "subscription_transitions", "subscriptions", "tenant_service_states",
+                    ])
                     #expect(try await migrator.migrate(database.client, logger: logger) == [])
                     #expect(try await migrator.appliedVersions(database.client, logger: logger) == Migration.all.map(\.version))
                 }

@@ -10,6 +10,7 @@ struct ConsumerDefinitionTests {
         bindings: ["stripe.#", "internal.subscription.#"]
         prefetch: 200
         concurrency: 4
+        batch_size: 100
         retry:
           delays: [5s, 30s, 2m, 10m, 1h]
           max_attempts: 6
@@ -23,6 +24,7 @@ struct ConsumerDefinitionTests {
         #expect(definition.bindings == ["stripe.#", "internal.subscription.#"])
         #expect(definition.prefetch == 200)
         #expect(definition.concurrency == 4)
+        #expect(definition.batchSize == 100)
         #expect(definition.retryDelays == [.seconds(5), .seconds(30), .seconds(120), .seconds(600), .seconds(3600)])
         #expect(definition.maxAttempts == 6)
         #expect(definition.deliveryLimit == 8)
@@ -46,6 +48,8 @@ struct ConsumerDefinitionTests {
         ("name: lifecycle\nbindings: [a]\nretry:\n  backoff: 2\n", "retry.backoff"),
         ("name: lifecycle\nbindings: [a]\nprefech: 10\n", "prefech"),
         ("name: lifecycle\nbindings: [a]\ndelivery_limit: 3\n", "delivery_limit"),
+        ("name: lifecycle\nbindings: [a]\nprefetch: 10\nbatch_size: 11\n", "batch_size"),
+        ("name: lifecycle\nbindings: [a]\nbatch_size: 0\n", "batch_size"),
         ("name: Other\nbindings: [a]\n", "name"),
         ("name: other\nbindings: [a]\n", "name"),
     ])

@@ -17,5 +17,6 @@ extension Migration {
     public static let all: [Migration] = [
         .m0001_inbox,
         .m0002_stripeEvents,
+        .m0003_lifecycle,
     ]
 }

@@ -139,6 +139,11 @@ public struct EnvironmentReader: Sendable {
         return level
     }
 
+    /// `BILLING_PLANS_FILE` (default `config/plans.yaml`, relative to the working directory).
+    public func plansFile() -> String {
+        optional("BILLING_PLANS_FILE") ?? "config/plans.yaml"
+    }
+
     /// `BILLING_CONSUMERS_DIR` (default `consumers`, relative to the working directory).
     public func consumersDirectory() -> String {
         optional("BILLING_CONSUMERS_DIR") ?? "consumers"
@@ -172,6 +177,7 @@ public struct ServeConfiguration: Sendable {
     public var internalSecret: Secret
     public var opsToken: Secret
     public var consumersDirectory: String
+    public var plansFile: String
 
     public init(environment: EnvironmentReader) throws(ConfigurationError) {
         amqp = try environment.amqp()
@@ -181,5 +187,6 @@ public struct ServeConfiguration: Sendable {
         internalSecret = try environment.internalSecret()
         opsToken = try environment.opsToken()
         consumersDirectory = environment.consumersDirectory()
+        plansFile = environment.plansFile()
     }
 }

@@ -61,19 +61,93 @@ public struct ConsumerRunner: Service {
     }
 
     private func consume(_ deliveries: AsyncThrowingStream<AMQPDelivery, any Error>) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var running = 0
-            for try await delivery in deliveries.cancelOnGracefulShutdown() {
-                if running >= definition.concurrency {
-                    try await group.next()
-                    running -= 1
+        guard definition.batchSize > 1 else {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var running = 0
+                for try await delivery in deliveries.cancelOnGracefulShutdown() {
+                    if running >= definition.concurrency {
+                        try await group.next()
+                        running -= 1
+                    }
+                    group.addTask { await process(delivery) }
+                    running += 1
                 }
-                group.addTask { await process(delivery) }
-                running += 1
+                // Deliveries already taken are finished and acknowledged before returning.
+                try await group.waitForAll()
             }
-            // Deliveries already taken are finished and acknowledged before returning.
-            try await group.waitForAll()
+            return
         }
+        let buffer = DeliveryBuffer<AMQPDelivery>()
+        try await withThrowingTaskGroup(of: Void.self) { outer in
+            outer.addTask {
+                do {
+                    for try await delivery in deliveries.cancelOnGracefulShutdown() { buffer.append(delivery) }
+                    buffer.finish()
+                } catch {
+                    buffer.finish(throwing: error)
+                }
+            }
+            try await withThrowingTaskGroup(of: Void.self) { workers in
+                var running = 0
+                do {
+                    while let batch = try await buffer.next(limit: definition.batchSize) {
+                        if running >= definition.concurrency {
+                            try await workers.next()
+                            running -= 1
+                        }
+                        workers.addTask { await process(batch: batch) }
+                        running += 1
+                    }
+                } catch {
+                    try await workers.waitForAll()
+                    throw error
+                }
+                try await workers.waitForAll()
+            }
+            try await outer.waitForAll()
+        }
+    }
+
+    /// Handles deliveries in one transaction and settles each. When the batch fails, each
+    /// delivery is handled on its own, so the failure lands on the event that caused it.
+    func process(batch deliveries: [AMQPDelivery]) async {
+        guard deliveries.count > 1 else {
+            if let delivery = deliveries.first { await process(delivery) }
+            return
+        }
+        var events: [InboundEvent] = []
+        var withEvents: [AMQPDelivery] = []
+        for delivery in deliveries {
+            guard let id = delivery.properties.messageID, !id.isEmpty else {
+                await process(delivery)  // settles it as a permanent failure
+                continue
+            }
+            events.append(InboundEvent(id: id, routingKey: EventHeaders.originalRoutingKey(of: delivery), type: delivery.properties.type,
+                                       body: delivery.body, attempt: EventHeaders.attempt(of: delivery), properties: delivery.properties))
+            withEvents.append(delivery)
+        }
+        guard !events.isEmpty else { return }
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            let new = try await Inbox(consumer: definition.name).processBatch(
+                eventIDs: events.map(\.id), client: database, logger: logger
+            ) { new, connection in
+                // An event delivered twice in one batch is applied once.
+                var taken = Set<String>()
+                let batch = events.filter { new.contains($0.id) && taken.insert($0.id).inserted }
+                try await handler.handle(batch: batch, connection: connection, logger: logger)
+            }
+            metrics.latency.record(clock.now - started)
+            metrics.processed.increment(by: Int64(new.count))
+            metrics.duplicates.increment(by: Int64(events.count - new.count))
+        } catch {
+            logger.info("batch failed; handling its events one by one", metadata: [
+                "events": "\(events.count)", "error": "\(FailureClassifier.describe(error))"])
+            for delivery in withEvents { await process(delivery) }
+            return
+        }
+        for delivery in withEvents { await execute(.ack, for: delivery) }
     }
 
     /// Handles one delivery and settles it. Never throws: every failure becomes a decision.

@@ -29,4 +29,18 @@ public struct InboundEvent: Sendable {
 /// ``TransientFailure`` (or let database/network errors through) for what may succeed later.
 public protocol EventHandler: Sendable {
     func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws
+
+    /// A batch of events, new to the inbox and in delivery order, in one transaction (for a
+    /// consumer whose file sets `batch_size`). If it throws, the runner rolls the batch back and
+    /// handles each event on its own, so one bad event cannot hold back the others. The default
+    /// handles the events one after another.
+    func handle(batch events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws
+}
+
+extension EventHandler {
+    public func handle(batch events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws {
+        for event in events {
+            try await handle(event, connection: connection, logger: logger)
+        }
+    }
 }

@@ -13,8 +13,11 @@ public struct ConsumerDefinition: Sendable, Equatable {
     public var bindings: [String]
     /// Unacknowledged deliveries the broker hands this consumer at once (`basic.qos`).
     public var prefetch: UInt16
-    /// Deliveries handled at the same time in one process.
+    /// Deliveries (or batches) handled at the same time in one process.
     public var concurrency: Int
+    /// The most deliveries handled together in one transaction (`batch_size`, default 1). A
+    /// batch is what has arrived when a worker is free: no delivery waits for a batch to fill.
+    public var batchSize: Int
     /// The wait before retry 1, 2, …; the last delay repeats when there are more attempts.
     public var retryDelays: [Duration]
     /// Handler attempts in all, the first included; then the message is dead-lettered.
@@ -36,7 +39,7 @@ public struct ConsumerDefinition: Sendable, Equatable {
 
     public init(name: String, queue: String? = nil, bindings: [String], prefetch: UInt16 = 50, concurrency: Int = 8,
                 retryDelays: [Duration] = [.seconds(5), .seconds(30), .seconds(120), .seconds(600), .seconds(3600)],
-                maxAttempts: Int = 6, deliveryLimit: Int? = nil) {
+                maxAttempts: Int = 6, deliveryLimit: Int? = nil, batchSize: Int = 1) {
         self.name = name
         self.queue = queue ?? "billing.\(name)"
         self.bindings = bindings
@@ -45,11 +48,12 @@ public struct ConsumerDefinition: Sendable, Equatable {
         self.retryDelays = retryDelays
         self.maxAttempts = maxAttempts
         self.deliveryLimit = deliveryLimit ?? maxAttempts + 2
+        self.batchSize = batchSize
     }
 }
 
 extension ConsumerDefinition {
-    static let knownKeys: Set<String> = ["name", "queue", "bindings", "prefetch", "concurrency", "retry", "delivery_limit"]
+    static let knownKeys: Set<String> = ["name", "queue", "bindings", "prefetch", "concurrency", "retry", "delivery_limit", "batch_size"]
     static let knownRetryKeys: Set<String> = ["delays", "max_attempts"]
 
     /// Parses one consumer file's text; `file` names it in errors.
@@ -91,6 +95,12 @@ extension ConsumerDefinition {
         if let concurrency = root["concurrency"] {
             guard let value = concurrency as? Int, (1...1024).contains(value) else { throw fail("concurrency", "must be a whole number from 1 to 1024") }
             definition.concurrency = value
+        }
+        if let batchSize = root["batch_size"] {
+            guard let value = batchSize as? Int, (1...Int(definition.prefetch)).contains(value) else {
+                throw fail("batch_size", "must be a whole number from 1 to prefetch (\(definition.prefetch))")
+            }
+            definition.batchSize = value
         }
         if let retry = root["retry"] {
             guard let retry = retry as? [String: Any] else { throw fail("retry", "must be a mapping with delays and max_attempts") }
