@@ -77,6 +77,8 @@ let package = Package(
             dependencies: [
                 "Workers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // Stripe-shaped event bodies shared by the unit and integration tests.
@@ -84,6 +86,7 @@ let package = Package(
         .testTarget(name: "BillingCoreTests", dependencies: ["BillingCore"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
         .testTarget(name: "StripeTests", dependencies: ["Stripe", "StripeFixtures"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(
             name: "IntakeTests",
             dependencies: [

@@ -137,6 +137,10 @@ static void read_content(amqp_connection_state_t conn, camqp_event *event) {
 }
 
 void camqp_next_event(amqp_connection_state_t conn, int64_t timeout_us, camqp_event *event) {
+  // Decoded frames live in the connection's pools until released, and nothing else releases
+  // them on this low-level path: without this, memory grows with every frame received. The
+  // previous event's strings point into those pools, so the caller must be done with it.
+  amqp_maybe_release_buffers(conn);
   memset(event, 0, sizeof *event);
   amqp_frame_t frame;
   struct timeval timeout = {(time_t)(timeout_us / 1000000), (suseconds_t)(timeout_us % 1000000)};

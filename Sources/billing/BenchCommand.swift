@@ -1,12 +1,16 @@
 import AMQP
 import ArgumentParser
 import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+import Storage
 import Stripe
 import Workers
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks that print figures.", subcommands: [PublishBench.self, VerifyBench.self])
+        abstract: "Benchmarks that print figures.", subcommands: [PublishBench.self, VerifyBench.self, FillBench.self, ConsumeBench.self])
 }
 
 /// Confirmed publishes per second into a quorum queue, as the intake does them.
@@ -92,4 +96,132 @@ struct VerifyBench: AsyncParsableCommand {
         print(String(format: "verified %d bodies of %d bytes with %d secret(s) in %.2f s on one core: %.0f verifications/s",
                      count, body.count, keys.count, seconds, Double(count) / seconds))
     }
+}
+
+/// Fills a consumer's queue with events from a file, for `bench consume` to drain.
+struct FillBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fill",
+        abstract: "Publish every line of FILE (one Stripe event per line) to a consumer's queue, as `stripe.<type>` routes it.")
+
+    @Option(help: "One JSON Stripe event per line.") var file: String
+    @Option(help: "The consumer whose queue is filled.") var consumer = "lifecycle"
+    @Option(help: "Messages per confirmed batch.") var window = 1000
+
+    func run() async throws {
+        try await Startup.run("billing.bench") { environment, logger in
+            let definition = try ConsumerDefinition.loadAll(from: environment.consumersDirectory()).first { $0.name == consumer }
+            guard let definition else { throw ValidationError("no consumer \(consumer)") }
+            guard let text = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let lines = text.split(separator: UInt8(ascii: "\n"))
+            let decoder = JSONDecoder()
+            let clock = ContinuousClock()
+            let start = clock.now
+            try await AMQPConnection.withConnection(configuration: try environment.amqp(), logger: logger) { connection in
+                var batch: [AMQPMessage] = []
+                for line in lines {
+                    let envelope = try decoder.decode(StripeEventEnvelope.self, from: Data(line))
+                    var properties = AMQPProperties(contentType: "application/json", persistent: true, messageID: envelope.id,
+                                                    type: envelope.type)
+                    properties.headers[EventHeaders.originalRoutingKey] = .string("stripe.\(envelope.type)")
+                    batch.append(AMQPMessage(exchange: "", routingKey: definition.queue, body: Array(line), properties: properties))
+                    if batch.count == window {
+                        try await connection.publish(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { try await connection.publish(batch) }
+                let held = try await connection.inspectQueue(definition.queue).messageCount
+                print(String(format: "published %d events to %@ in %.1f s; the queue holds %d", lines.count, definition.queue,
+                             (clock.now - start).seconds, held))
+            }
+        }
+    }
+}
+
+/// Drains a consumer's queue with the real runner and handler and prints events per second.
+struct ConsumeBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consume",
+        abstract: "Run one consumer until COUNT events are handled; print events per second and the process's peak RSS.")
+
+    @Option(help: "The consumer to run.") var consumer = "lifecycle"
+    @Option(help: "Events to wait for (applied or duplicate).") var count: Int
+
+    func run() async throws {
+        try await Startup.run("billing.bench") { environment, logger in
+            let configuration = try ServeConfiguration(environment: environment)
+            let plans = try PlanCatalogFile.load(path: configuration.plansFile)
+            guard let definition = try ConsumerDefinition.loadAll(from: configuration.consumersDirectory).first(where: { $0.name == consumer })
+            else { throw ValidationError("no consumer \(consumer)") }
+            let registry = PrometheusCollectorRegistry()
+            guard let handler = ConsumerCatalog.handler(for: consumer, context: HandlerContext(plans: plans, registry: registry)) else {
+                throw ValidationError("no handler for \(consumer) in this build")
+            }
+            let amqp = AMQPConnection(configuration: configuration.amqp, logger: logger)
+            let database = Database(configuration: configuration.database, logger: logger)
+            let runner = ConsumerRunner(definition: definition, handler: handler, connection: amqp, database: database.client,
+                                        metrics: ConsumerMetrics(consumer: consumer, registry: registry), logger: logger)
+            let target = count
+            let clock = ContinuousClock()
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: database.client), .init(service: amqp), .init(service: runner)], logger: logger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                tasks.addTask {
+                    var started: ContinuousClock.Instant?
+                    var last = (at: clock.now, handled: 0)
+                    while true {
+                        try await Task.sleep(for: .milliseconds(100))
+                        let handled = Self.handled(registry, consumer)
+                        if started == nil, handled > 0 { started = clock.now }
+                        if clock.now - last.at >= .seconds(5) {
+                            print(String(format: "  %d handled, %.0f events/s over the last %.0f s, RSS %d MiB", handled,
+                                         Double(handled - last.handled) / (clock.now - last.at).seconds, (clock.now - last.at).seconds,
+                                         residentMiB(field: "VmRSS:")))
+                            last = (clock.now, handled)
+                        }
+                        if handled >= target, let started {
+                            let seconds = (clock.now - started).seconds
+                            print(String(format: "handled %d events in %.1f s: %.0f events/s (consumer %@, batch_size %d, concurrency %d, prefetch %d)",
+                                         handled, seconds, Double(handled) / seconds, consumer, definition.batchSize,
+                                         definition.concurrency, Int(definition.prefetch)))
+                            print("peak RSS: \(peakResidentMiB()) MiB")
+                            await group.triggerGracefulShutdown()
+                            return
+                        }
+                    }
+                }
+                try await tasks.waitForAll()
+            }
+        }
+    }
+
+    /// Applied plus duplicate events, from the runner's own counters.
+    static func handled(_ registry: PrometheusCollectorRegistry, _ consumer: String) -> Int {
+        var total = 0
+        for line in registry.emitToString().split(separator: "\n") {
+            for name in ["processed", "duplicates"] {
+                let prefix = "billing_consumer_\(name)_total{consumer=\"\(consumer)\"} "
+                if line.hasPrefix(prefix), let value = Int(line.dropFirst(prefix.count)) { total += value }
+            }
+        }
+        return total
+    }
+}
+
+/// The process's peak resident set size (VmHWM), in MiB.
+func peakResidentMiB() -> Int { residentMiB(field: "VmHWM:") }
+
+/// A size field of `/proc/self/status`, in MiB.
+func residentMiB(field: String) -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
+          let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    else { return -1 }
+    return kilobytes / 1024
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -144,6 +144,34 @@ extension Integration {
             }
         }
 
+        /// librabbitmq keeps every decoded frame in the connection's pools until told to release
+        /// them; a consumer that never did grew by about a message's size per delivery.
+        @Test func consumingDoesNotGrowMemoryWithEveryDelivery() async throws {
+            func residentMiB() throws -> Int {
+                let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+                let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
+                return try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])) / 1024
+            }
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                let queue = try await quorumQueue(connection, "test.memory")
+                let body = String(repeating: "m", count: 2048)
+                let (warmUp, measured) = (5_000, 40_000)
+                for _ in 0..<((warmUp + measured) / 1000) {
+                    try await connection.publish((0..<1000).map { _ in message(to: queue, body, id: "m") })
+                }
+                var iterator = try await connection.consume(queue: queue, prefetch: 500).makeAsyncIterator()
+                var before = 0
+                for index in 0..<(warmUp + measured) {
+                    if index == warmUp { before = try residentMiB() }
+                    try await #require(try await iterator.next()).ack()
+                }
+                let grown = try residentMiB() - before
+                // 40,000 deliveries of 2 KB: a leak per delivery would be about 80 MiB.
+                #expect(grown < 20, "resident memory grew by \(grown) MiB over \(measured) deliveries")
+                try await connection.deleteQueue(queue)
+            }
+        }
+
         @Test func unackedDeliveriesReturnWhenTheConsumerGoesAway() async throws {
             let queue = TestServers.unique("test.requeue")
             try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
