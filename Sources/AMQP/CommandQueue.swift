@@ -4,7 +4,7 @@ import Synchronization
 /// Work handed from Swift concurrency to the connection's own thread.
 enum Command: Sendable {
     case publish([AMQPMessage], CheckedContinuation<Void, any Error>)
-    case settle(DeliverySettler, tag: UInt64, Settlement, CheckedContinuation<Void, any Error>)
+    case settle(DeliverySettler, tags: [UInt64], Settlement, CheckedContinuation<Void, any Error>)
     case consume(ConsumerRegistration, CheckedContinuation<Void, any Error>)
     case cancelConsumer(id: Int)
     /// A synchronous broker request (declare, bind, purge, get); the closure runs on the
@@ -111,10 +111,15 @@ struct DeliverySettler: Sendable {
     let channel: UInt16
     let serial: UInt64
 
-    func settle(_ tag: UInt64, _ settlement: Settlement) async throws {
+    func settle(_ tags: [UInt64], _ settlement: Settlement) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            queue.enqueue(.settle(self, tag: tag, settlement, continuation))
+            queue.enqueue(.settle(self, tags: tags, settlement, continuation))
         }
+    }
+
+    /// Whether `other` settles on the same channel incarnation of the same connection.
+    func isSame(as other: DeliverySettler) -> Bool {
+        queue === other.queue && channel == other.channel && serial == other.serial
     }
 }
 

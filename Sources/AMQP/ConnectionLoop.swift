@@ -189,8 +189,8 @@ final class ConnectionLoop {
             switch command {
             case .publish(let messages, let continuation):
                 publish(messages, continuation, on: live)
-            case .settle(let settler, let tag, let settlement, let continuation):
-                settle(settler, tag: tag, settlement, continuation, on: live)
+            case .settle(let settler, let tags, let settlement, let continuation):
+                settle(settler, tags: tags, settlement, continuation, on: live)
             case .consume(let registration, let continuation):
                 consumers[registration.id] = ConsumerState(registration: registration, channel: nil, tag: "billing-\(registration.id)-\(registration.queue)")
                 subscribe(consumerID: registration.id, continuation: continuation)
@@ -238,22 +238,24 @@ final class ConnectionLoop {
         }
     }
 
-    private func settle(_ settler: DeliverySettler, tag: UInt64, _ settlement: Settlement,
+    private func settle(_ settler: DeliverySettler, tags: [UInt64], _ settlement: Settlement,
                         _ continuation: CheckedContinuation<Void, any Error>, on live: LiveConnection) {
         guard live.openChannels[settler.channel] == settler.serial else {
             return continuation.resume(throwing: AMQPError.connectionLost("the channel this message came from is closed; the broker redelivers it"))
         }
-        let status: Int32
-        switch settlement {
-        case .ack(let multiple):
-            status = amqp_basic_ack(live.handle, settler.channel, tag, multiple ? 1 : 0)
-        case .nack(let multiple, let requeue):
-            status = amqp_basic_nack(live.handle, settler.channel, tag, multiple ? 1 : 0, requeue ? 1 : 0)
-        case .reject(let requeue):
-            status = amqp_basic_reject(live.handle, settler.channel, tag, requeue ? 1 : 0)
-        }
         do {
-            try live.check(status: status)
+            for tag in tags {
+                let status: Int32
+                switch settlement {
+                case .ack(let multiple):
+                    status = amqp_basic_ack(live.handle, settler.channel, tag, multiple ? 1 : 0)
+                case .nack(let multiple, let requeue):
+                    status = amqp_basic_nack(live.handle, settler.channel, tag, multiple ? 1 : 0, requeue ? 1 : 0)
+                case .reject(let requeue):
+                    status = amqp_basic_reject(live.handle, settler.channel, tag, requeue ? 1 : 0)
+                }
+                try live.check(status: status)
+            }
             continuation.resume()
         } catch {
             continuation.resume(throwing: error)

@@ -172,6 +172,33 @@ extension Integration {
             }
         }
 
+        @Test func deliveriesAckedTogetherAreAllSettledAndNoOthers() async throws {
+            let queue = TestServers.unique("test.ackmany")
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                try await connection.declareQueue(queue, arguments: ["x-queue-type": .string("quorum")])
+                try await connection.publish((0..<12).map { message(to: queue, "a\($0)") })
+                var taken: [AMQPDelivery] = []
+                for try await delivery in try await connection.consume(queue: queue, prefetch: 12) {
+                    taken.append(delivery)
+                    if taken.count == 12 { break }
+                }
+                // Every other one: acked with one call; the rest stay unacked.
+                try await AMQPDelivery.ack(taken.enumerated().filter { $0.offset % 2 == 0 }.map(\.element))
+            }
+            try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in
+                // The consumer went away: only the six never acked came back.
+                #expect(try await eventually { try await connection.inspectQueue(queue).messageCount == 6 })
+                var bodies: [String] = []
+                for try await delivery in try await connection.consume(queue: queue, prefetch: 6) {
+                    bodies.append(String(decoding: delivery.body, as: UTF8.self))
+                    try await delivery.ack()
+                    if bodies.count == 6 { break }
+                }
+                #expect(bodies.sorted() == ["a1", "a11", "a3", "a5", "a7", "a9"])
+                try await connection.deleteQueue(queue)
+            }
+        }
+
         @Test func unackedDeliveriesReturnWhenTheConsumerGoesAway() async throws {
             let queue = TestServers.unique("test.requeue")
             try await AMQPConnection.withConnection(configuration: configuration, logger: logger) { connection in

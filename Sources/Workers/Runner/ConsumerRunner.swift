@@ -147,7 +147,11 @@ public struct ConsumerRunner: Service {
             for delivery in withEvents { await process(delivery) }
             return
         }
-        for delivery in withEvents { await execute(.ack, for: delivery) }
+        do {
+            try await AMQPDelivery.ack(withEvents)
+        } catch {
+            logger.warning("acks not delivered; the broker will redeliver those events", metadata: ["error": "\(error)"])
+        }
     }
 
     /// Handles one delivery and settles it. Never throws: every failure becomes a decision.
