@@ -71,9 +71,12 @@ public struct Plan: Sendable, Hashable {
     public var features: Set<String>
     /// `email`, `chat`, `phone`, `dedicated`.
     public var support: [String]
+    /// The Stripe price a plan change to this plan switches to (monthly).
+    public var stripePriceID: String?
 
     public init(tier: PlanTier, name: String, monthlyPrice: Money, trialDays: Int, limits: PlanLimits, overage: OveragePrices,
-                features: Set<String>, support: [String]) {
+                features: Set<String>, support: [String], stripePriceID: String? = nil) {
+        self.stripePriceID = stripePriceID
         self.tier = tier
         self.name = name
         self.monthlyPrice = monthlyPrice

@@ -26,6 +26,7 @@ public struct ReadinessChecks: Sendable {
 ///   signed with `Billing-Signature`; 202 after one confirm wait for the whole batch. An invalid
 ///   item refuses the whole batch, with every error and its index.
 /// - `GET /healthz`, `GET /readyz`, `GET /metrics`.
+/// - the ``OperatorRoute``s given, behind `Authorization: Bearer <ops token>` (401 without it).
 ///
 /// Refusals are JSON `{"error": <code>, "reason": <text>}`: 400 (signature, JSON, event), 413
 /// (body over the limit, detected while streaming), 415 (not JSON), 503 with `Retry-After` when
@@ -35,6 +36,8 @@ public struct IntakeApplication: Sendable {
     public let publisher: any EventPublisher
     public let metrics: IntakeMetrics
     public let readiness: ReadinessChecks
+    /// Read endpoints behind the ops token (see ``OperatorRoute``).
+    public let operatorRoutes: [OperatorRoute]
     public let logger: Logger
     /// The current time, for signature tolerance and receive stamps (injectable for tests).
     public let now: @Sendable () -> Date
@@ -46,8 +49,10 @@ public struct IntakeApplication: Sendable {
     static let billingSignature = HTTPField.Name("Billing-Signature")!
 
     public init(settings: IntakeSettings, publisher: any EventPublisher, metrics: IntakeMetrics = IntakeMetrics(),
-                readiness: ReadinessChecks, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+                readiness: ReadinessChecks, operatorRoutes: [OperatorRoute] = [], logger: Logger,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.settings = settings
+        self.operatorRoutes = operatorRoutes
         self.publisher = publisher
         self.metrics = metrics
         self.readiness = readiness
@@ -70,6 +75,10 @@ public struct IntakeApplication: Sendable {
         }
         router.post("webhooks/stripe") { request, _ in await stripeWebhook(request) }
         router.post("v1/events") { request, _ in await internalEvents(request) }
+        let operators = router.group().add(middleware: OperatorTokenMiddleware(expected: Array(settings.opsToken.utf8)))
+        for route in operatorRoutes {
+            operators.get(RouterPath(route.path)) { request, context in await operatorAnswer(route, request, context) }
+        }
         return router
     }
 

@@ -4,6 +4,8 @@ public struct IntakeSettings: Sendable {
     public var stripeWebhookSecrets: [String]
     /// The HMAC key of the platform's internal events.
     public var internalSecret: String
+    /// The bearer token of the operator endpoints.
+    public var opsToken: String
     /// How far a signed timestamp may be from now.
     public var signatureToleranceSeconds: Int64
     /// The largest Stripe webhook body taken; larger ones get 413 while still streaming.
@@ -16,11 +18,12 @@ public struct IntakeSettings: Sendable {
     /// Sent with 503 answers, so callers (Stripe retries anyway) wait before trying again.
     public var retryAfterSeconds: Int
 
-    public init(stripeWebhookSecrets: [String], internalSecret: String, signatureToleranceSeconds: Int64 = 300,
+    public init(stripeWebhookSecrets: [String], internalSecret: String, opsToken: String, signatureToleranceSeconds: Int64 = 300,
                 maxWebhookBodyBytes: Int = 1 << 20, maxInternalBodyBytes: Int = 4 << 20, maxBatchSize: Int = 1000,
                 exchange: String = "billing.events", retryAfterSeconds: Int = 5) {
         self.stripeWebhookSecrets = stripeWebhookSecrets
         self.internalSecret = internalSecret
+        self.opsToken = opsToken
         self.signatureToleranceSeconds = signatureToleranceSeconds
         self.maxWebhookBodyBytes = maxWebhookBodyBytes
         self.maxInternalBodyBytes = maxInternalBodyBytes

@@ -41,10 +41,11 @@ public struct BillingServer: Sendable {
         }
         let intake = IntakeApplication(
             settings: IntakeSettings(stripeWebhookSecrets: configuration.stripe.webhookSecrets.map(\.value),
-                                     internalSecret: configuration.internalSecret.value),
+                                     internalSecret: configuration.internalSecret.value, opsToken: configuration.opsToken.value),
             publisher: amqp,
             metrics: IntakeMetrics(registry: registry),
             readiness: ReadinessChecks(checks),
+            operatorRoutes: LifecycleRoutes(queries: LifecycleQueries(client: database.client, logger: logger), plans: plans).routes,
             logger: logger)
         let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port,
                                      eventLoopThreads: configuration.http.eventLoopThreads)

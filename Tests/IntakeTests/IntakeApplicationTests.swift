@@ -29,12 +29,13 @@ final class RecordingPublisher: EventPublisher {
 struct IntakeApplicationTests {
     static let secret = "whsec_test_secret"
     static let internalSecret = "internal-secret-for-tests"
+    static let opsToken = "ops-token-for-tests"
     let publisher = RecordingPublisher()
     let now = Date()
 
     func makeApp(maxWebhookBodyBytes: Int = 1 << 20) -> some ApplicationProtocol {
         let intake = IntakeApplication(
-            settings: IntakeSettings(stripeWebhookSecrets: [Self.secret, "whsec_previous"], internalSecret: Self.internalSecret,
+            settings: IntakeSettings(stripeWebhookSecrets: [Self.secret, "whsec_previous"], internalSecret: Self.internalSecret, opsToken: Self.opsToken,
                                      maxWebhookBodyBytes: maxWebhookBodyBytes),
             publisher: publisher, readiness: ReadinessChecks([("broker", { true })]),
             logger: Logger(label: "test"), now: { [now] in now })

@@ -23,12 +23,17 @@ public enum PlanCatalogFile {
         let currency = Currency(code)
         guard let plans = root["plans"] as? [String: Any] else { throw fail("plans", "required; a mapping of developer, team and enterprise") }
 
+        func priceID(_ value: Any?, key: String) throws(ConfigurationFileError) -> String? {
+            guard let value else { return nil }
+            guard let id = value as? String, id.hasPrefix("price_") else { throw fail(key, "must be a Stripe price id such as price_1Abc") }
+            return id
+        }
         var parsed: [Plan] = []
         for (slug, value) in plans.sorted(by: { $0.key < $1.key }) {
             let key = "plans.\(slug)"
             guard let tier = PlanTier(rawValue: slug) else { throw fail(key, "unknown plan; expected developer, team or enterprise") }
             guard let plan = value as? [String: Any] else { throw fail(key, "expected a mapping") }
-            try rejectUnknown(plan, known: ["name", "monthly_price", "trial_days", "limits", "overage", "support", "features"], prefix: key + ".", fail: fail)
+            try rejectUnknown(plan, known: ["name", "monthly_price", "trial_days", "limits", "overage", "support", "features", "stripe_price_id"], prefix: key + ".", fail: fail)
             guard let name = plan["name"] as? String, !name.isEmpty else { throw fail("\(key).name", "required") }
             let price = try money(plan["monthly_price"], key: "\(key).monthly_price", currency: currency, fail: fail)
             guard let trialDays = plan["trial_days"] as? Int, (0...365).contains(trialDays) else {
@@ -62,9 +67,12 @@ public enum PlanCatalogFile {
                                    aiRequestsPerDay: try limit("ai_requests_per_day"), concurrentSessions: try limit("concurrent_sessions")),
                 overage: OveragePrices(perAPICall: try unitPrice("per_api_call"), perGBStorage: try unitPrice("per_gb_storage")),
                 features: Set(try strings(plan["features"], key: "\(key).features", fail: fail)),
-                support: try strings(plan["support"], key: "\(key).support", fail: fail)))
+                support: try strings(plan["support"], key: "\(key).support", fail: fail),
+                stripePriceID: try priceID(plan["stripe_price_id"], key: "\(key).stripe_price_id")))
         }
+        // A plan's own Stripe price maps to it, as the price map's entries do.
         var priceMap: [String: PlanTier] = [:]
+        for plan in parsed { if let id = plan.stripePriceID { priceMap[id] = plan.tier } }
         if let map = root["price_map"] {
             guard let map = map as? [String: Any] else { throw fail("price_map", "must map Stripe price ids to plans") }
             for (price, value) in map {

@@ -1,0 +1,197 @@
+import BillingCore
+import Foundation
+import Intake
+import Storage
+
+/// The lifecycle's operator endpoints:
+///
+/// - `GET /v1/tenants/{tenant_id}/entitlements`: what the tenant may use now.
+/// - `GET /v1/tenants/{tenant_id}/subscription`: its current subscription, items, invoices and
+///   transition history.
+/// - `GET /v1/subscriptions/{stripe_subscription_id}`: the same for one subscription.
+/// - `GET /v1/tenants/{tenant_id}/proration-preview?plan=…[&quantity=…][&at=…]`: what an
+///   immediate change to `plan` would credit and charge.
+public struct LifecycleRoutes: Sendable {
+    let queries: LifecycleQueries
+    let plans: PlanCatalog
+    let now: @Sendable () -> Date
+
+    public init(queries: LifecycleQueries, plans: PlanCatalog, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.queries = queries
+        self.plans = plans
+        self.now = now
+    }
+
+    public var routes: [OperatorRoute] {
+        [
+            OperatorRoute("v1/tenants/:tenant_id/entitlements") { request in try await entitlements(tenantID: try request.parameter("tenant_id")) },
+            OperatorRoute("v1/tenants/:tenant_id/subscription") { request in
+                let tenant = try request.parameter("tenant_id")
+                guard let subscription = try await queries.currentSubscription(tenantID: tenant) else {
+                    throw OperatorError.notFound("tenant \(tenant) has no subscription")
+                }
+                return try await details(subscription, tenantID: tenant)
+            },
+            OperatorRoute("v1/subscriptions/:subscription_id") { request in
+                let id = try request.parameter("subscription_id")
+                guard let subscription = try await queries.subscription(id: id) else { throw OperatorError.notFound("no subscription \(id)") }
+                return try await details(subscription, tenantID: try await queries.tenant(of: subscription))
+            },
+            OperatorRoute("v1/tenants/:tenant_id/proration-preview") { request in
+                try await prorationPreview(tenantID: try request.parameter("tenant_id"), query: request.query)
+            },
+        ]
+    }
+
+    func entitlements(tenantID: String) async throws -> EntitlementsAnswer {
+        let subscription = try await queries.currentSubscription(tenantID: tenantID)
+        if subscription == nil, try await queries.account(tenantID: tenantID) == nil {
+            throw OperatorError.notFound("no billing account or subscription for tenant \(tenantID)")
+        }
+        let serviceState = try await queries.serviceState(tenantID: tenantID)
+        let plan = subscription?.tier.map { plans[$0] }
+        var computed = Entitlements.compute(plan: plan, status: subscription?.status, serviceState: serviceState,
+                                            restrictions: plans.restrictions)
+        if let subscription, subscription.tier == nil {
+            computed.reason = "subscription price \(subscription.priceID ?? "?") maps to no plan; configure price_map in config/plans.yaml"
+        }
+        return EntitlementsAnswer(
+            tenantID: tenantID, subscriptionID: subscription?.stripeSubscriptionID, tier: computed.tier, status: subscription?.status,
+            serviceState: serviceState, access: computed.access, features: computed.features.sorted(), aiRequests: computed.aiRequests,
+            limits: computed.limits.map(LimitsAnswer.init), reason: computed.reason)
+    }
+
+    func details(_ subscription: SubscriptionRecord, tenantID: String?) async throws -> SubscriptionAnswer {
+        let id = subscription.stripeSubscriptionID
+        return SubscriptionAnswer(tenantID: tenantID, subscription: subscription, items: try await queries.items(subscriptionID: id),
+                                  invoices: try await queries.invoices(subscriptionID: id),
+                                  transitions: try await queries.transitions(subscriptionID: id))
+    }
+
+    func prorationPreview(tenantID: String, query: [String: String]) async throws -> ProrationAnswer {
+        guard let name = query["plan"], let tier = PlanTier(rawValue: name) else {
+            throw OperatorError.badRequest("plan must be developer, team or enterprise")
+        }
+        guard let subscription = try await queries.currentSubscription(tenantID: tenantID) else {
+            throw OperatorError.notFound("tenant \(tenantID) has no subscription")
+        }
+        let items = try await queries.items(subscriptionID: subscription.stripeSubscriptionID)
+        guard let item = items.first, let unitAmount = item.unitAmount, let start = subscription.currentPeriodStart,
+              let end = subscription.currentPeriodEnd else {
+            throw OperatorError(status: 409, code: "no_current_period", reason: "the subscription has no priced item or current period")
+        }
+        var quantity = item.quantity
+        if let text = query["quantity"] {
+            guard let value = Int64(text), value > 0 else { throw OperatorError.badRequest("quantity must be a whole number above 0") }
+            quantity = value
+        }
+        var at = Int64(now().timeIntervalSince1970)
+        if let text = query["at"] {
+            guard let value = Int64(text) else { throw OperatorError.badRequest("at must be unix seconds") }
+            at = value
+        }
+        // The new plan's monthly price, over the same billing interval as the current price.
+        let target = plans[tier]
+        let months: Int64
+        switch item.recurringInterval {
+        case "year": months = 12 * (item.intervalCount ?? 1)
+        case "month": months = item.intervalCount ?? 1
+        default: throw OperatorError(status: 409, code: "unsupported_interval", reason: "only monthly and yearly prices can be previewed")
+        }
+        let current = Money(minorUnits: unitAmount, currency: Currency(item.currency))
+        let new = Money(minorUnits: target.monthlyPrice.minorUnits * months, currency: target.monthlyPrice.currency)
+        do {
+            let preview = try Proration.preview(current: current, currentQuantity: item.quantity, new: new, newQuantity: quantity,
+                                                periodStart: Int64(start.timeIntervalSince1970), periodEnd: Int64(end.timeIntervalSince1970),
+                                                at: at)
+            return ProrationAnswer(tenantID: tenantID, subscriptionID: subscription.stripeSubscriptionID, fromTier: subscription.tier,
+                                   toTier: tier, quantity: quantity, currency: current.currency.code, credit: preview.credit.minorUnits,
+                                   charge: preview.charge.minorUnits, net: preview.net.minorUnits, at: Date(timeIntervalSince1970: TimeInterval(at)),
+                                   periodStart: start, periodEnd: end, remainingSeconds: preview.remainingSeconds)
+        } catch {
+            throw OperatorError.badRequest(error.description)
+        }
+    }
+}
+
+/// `GET /v1/tenants/{tenant_id}/entitlements`.
+struct EntitlementsAnswer: Encodable, Sendable {
+    var tenantID: String
+    var subscriptionID: String?
+    var tier: PlanTier?
+    var status: SubscriptionStatus?
+    var serviceState: ServiceState
+    var access: AccessLevel
+    var features: [String]
+    var aiRequests: Bool
+    var limits: LimitsAnswer?
+    var reason: String
+
+    enum CodingKeys: String, CodingKey {
+        case tenantID = "tenant_id", subscriptionID = "subscription_id", tier, status, serviceState = "service_state", access
+        case features, aiRequests = "ai_requests", limits, reason
+    }
+}
+
+/// Plan limits, each a number or `"unlimited"`.
+struct LimitsAnswer: Encodable, Sendable {
+    var limits: PlanLimits
+
+    init(_ limits: PlanLimits) { self.limits = limits }
+
+    enum CodingKeys: String, CodingKey {
+        case users, projects, apiCallsPerPeriod = "api_calls_per_period", storageGB = "storage_gb"
+        case aiRequestsPerDay = "ai_requests_per_day", concurrentSessions = "concurrent_sessions"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        func put(_ limit: Limit, _ key: CodingKeys) throws {
+            switch limit {
+            case .limited(let value): try container.encode(value, forKey: key)
+            case .unlimited: try container.encode("unlimited", forKey: key)
+            }
+        }
+        try put(limits.users, .users)
+        try put(limits.projects, .projects)
+        try put(limits.apiCallsPerPeriod, .apiCallsPerPeriod)
+        try put(limits.storageGB, .storageGB)
+        try put(limits.aiRequestsPerDay, .aiRequestsPerDay)
+        try put(limits.concurrentSessions, .concurrentSessions)
+    }
+}
+
+/// `GET /v1/tenants/{tenant_id}/subscription` and `GET /v1/subscriptions/{id}`.
+struct SubscriptionAnswer: Encodable, Sendable {
+    var tenantID: String?
+    var subscription: SubscriptionRecord
+    var items: [SubscriptionItemRecord]
+    var invoices: [InvoiceRecord]
+    var transitions: [TransitionRecord]
+
+    enum CodingKeys: String, CodingKey {
+        case tenantID = "tenant_id", subscription, items, invoices, transitions
+    }
+}
+
+/// `GET /v1/tenants/{tenant_id}/proration-preview`: amounts in cents.
+struct ProrationAnswer: Encodable, Sendable {
+    var tenantID: String
+    var subscriptionID: String
+    var fromTier: PlanTier?
+    var toTier: PlanTier
+    var quantity: Int64
+    var currency: String
+    var credit: Int64
+    var charge: Int64
+    var net: Int64
+    var at: Date
+    var periodStart: Date
+    var periodEnd: Date
+    var remainingSeconds: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case tenantID = "tenant_id", subscriptionID = "subscription_id", fromTier = "from_tier", toTier = "to_tier", quantity, currency
+        case credit, charge, net, at, periodStart = "period_start", periodEnd = "period_end", remainingSeconds = "remaining_seconds"
+    }
+}

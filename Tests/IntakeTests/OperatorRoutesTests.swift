@@ -1,0 +1,79 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+@testable import Intake
+
+@Suite("Operator routes (in-process)")
+struct OperatorRoutesTests {
+    struct Echo: Encodable, Sendable {
+        var tenant: String
+        var plan: String?
+        var at: Date
+    }
+
+    struct Broken: Error {}
+
+    func makeApp() -> some ApplicationProtocol {
+        let routes = [
+            OperatorRoute("v1/tenants/:tenant_id/echo") { request in
+                let tenant = try request.parameter("tenant_id")
+                guard tenant != "unknown" else { throw OperatorError.notFound("no tenant \(tenant)") }
+                return Echo(tenant: tenant, plan: request.query["plan"], at: Date(timeIntervalSince1970: 0))
+            },
+            OperatorRoute("v1/broken") { _ in throw Broken() },
+        ]
+        let intake = IntakeApplication(
+            settings: IntakeSettings(stripeWebhookSecrets: ["whsec_x"], internalSecret: "internal-secret-x", opsToken: "the-ops-token"),
+            publisher: RecordingPublisher(), readiness: ReadinessChecks([]), operatorRoutes: routes, logger: Logger(label: "test"))
+        return Application(router: intake.makeRouter())
+    }
+
+    func get(_ client: some TestClientProtocol, _ uri: String, token: String? = "the-ops-token") async throws
+        -> (status: HTTPResponse.Status, json: [String: Any], headers: HTTPFields)
+    {
+        var headers: HTTPFields = [:]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: uri, method: .get, headers: headers, body: nil) { response in
+            let json = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+            return (response.status, json, response.headers)
+        }
+    }
+
+    @Test func withoutTheRightTokenEveryRouteAnswers401() async throws {
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            for token in [nil, "wrong", "the-ops-token-but-longer", ""] as [String?] {
+                let answer = try await get(client, "/v1/tenants/t1/echo", token: token)
+                #expect(answer.status == .unauthorized, "token \(token ?? "none")")
+                #expect(answer.json["error"] as? String == "unauthorized")
+                #expect(answer.headers[.wwwAuthenticate] == "Bearer")
+            }
+        }
+    }
+
+    @Test func theRightTokenGetsTheAnswerAsJSON() async throws {
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let answer = try await get(client, "/v1/tenants/t1/echo?plan=team")
+            #expect(answer.status == .ok)
+            #expect(answer.json["tenant"] as? String == "t1")
+            #expect(answer.json["plan"] as? String == "team")
+            #expect(answer.json["at"] as? String == "1970-01-01T00:00:00Z")
+        }
+    }
+
+    @Test func unknownThingsAre404AndFailuresAre503WithJSON() async throws {
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let missing = try await get(client, "/v1/tenants/unknown/echo")
+            #expect(missing.status == .notFound)
+            #expect(missing.json["error"] as? String == "not_found")
+            #expect(missing.json["reason"] as? String == "no tenant unknown")
+            let broken = try await get(client, "/v1/broken")
+            #expect(broken.status == .serviceUnavailable)
+            #expect(broken.headers[.retryAfter] != nil)
+            #expect(broken.json["error"] as? String == "unavailable")
+        }
+    }
+}

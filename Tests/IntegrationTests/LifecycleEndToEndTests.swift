@@ -1,0 +1,96 @@
+import Foundation
+import Storage
+import Stripe
+import StripeFixtures
+import Testing
+
+extension Integration {
+    /// `billing serve` end to end: signed webhooks in, the lifecycle state out through the
+    /// operator endpoints.
+    @Suite("Lifecycle end to end")
+    struct LifecycleEndToEndTests {
+        let logger = TestServers.logger
+
+        func deliver(_ serve: ServeProcess, _ body: String) async throws {
+            let bytes = Array(body.utf8)
+            let signature = WebhookSignatureVerifier.header(payload: bytes, secret: ServeProcess.webhookSecret,
+                                                            timestamp: Int64(Date().timeIntervalSince1970))
+            let answer = try await HTTP.request("\(serve.url)/webhooks/stripe", method: "POST",
+                                                headers: ["Content-Type": "application/json", "Stripe-Signature": signature], body: bytes)
+            #expect(answer.status == 200, "\(answer.body)")
+        }
+
+        func get(_ serve: ServeProcess, _ path: String, token: String? = ServeProcess.opsToken) async throws -> (status: Int, json: [String: Any]) {
+            let headers = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
+            let answer = try await HTTP.request("\(serve.url)\(path)", headers: headers)
+            return (answer.status, (try? JSONSerialization.jsonObject(with: Data(answer.body.utf8))) as? [String: Any] ?? [:])
+        }
+
+        @Test func webhooksBecomeEntitlementsSubscriptionsAndPreviews() async throws {
+            let serve = try await ServeProcess()
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            let tenant = "tenant_\(tag)", customer = "cus_\(tag)", subscription = "sub_\(tag)"
+            let start: Int64 = 1_764_000_000
+            try await deliver(serve, StripeFixtures.customerEvent(id: "evt_\(tag)_c", type: "customer.created", created: start, customer: customer,
+                                                                  tenant: tenant, email: "billing@\(tag).test"))
+            // Delivered out of order: the older trialing snapshot must not win.
+            try await deliver(serve, StripeFixtures.subscriptionEvent(id: "evt_\(tag)_2", created: start + 20, subscription: subscription,
+                                                                      customer: customer, status: "active", periodStart: start))
+            try await deliver(serve, StripeFixtures.subscriptionEvent(id: "evt_\(tag)_1", type: "customer.subscription.created",
+                                                                      created: start + 10, subscription: subscription, customer: customer,
+                                                                      status: "trialing", periodStart: start))
+            try await deliver(serve, StripeFixtures.invoiceEvent(id: "evt_\(tag)_i", type: "invoice.paid", created: start + 30,
+                                                                 invoice: "in_\(tag)", customer: customer, subscription: subscription,
+                                                                 status: "paid", amountPaid: 20_000, attemptCount: 1, paidAt: start + 30))
+
+            var entitlements: (status: Int, json: [String: Any]) = (0, [:])
+            #expect(try await eventually {
+                entitlements = try await get(serve, "/v1/tenants/\(tenant)/entitlements")
+                return entitlements.json["status"] as? String == "active"
+            })
+            #expect(entitlements.status == 200)
+            #expect(entitlements.json["tier"] as? String == "team")
+            #expect(entitlements.json["access"] as? String == "full")
+            #expect(entitlements.json["features"] as? [String] == ["api_access", "sso"])
+            let limits = try #require(entitlements.json["limits"] as? [String: Any])
+            #expect(limits["users"] as? Int == 10)
+            #expect(limits["api_calls_per_period"] as? Int == 100_000)
+
+            #expect(try await eventually {
+                let details = try await get(serve, "/v1/tenants/\(tenant)/subscription").json
+                return (details["invoices"] as? [[String: Any]])?.first?["status"] as? String == "paid"
+            })
+            let details = try await get(serve, "/v1/subscriptions/\(subscription)")
+            #expect(details.status == 200)
+            #expect(details.json["tenant_id"] as? String == tenant)
+            #expect((details.json["subscription"] as? [String: Any])?["last_event_id"] as? String == "evt_\(tag)_2")
+            let transitions = try #require(details.json["transitions"] as? [[String: Any]])
+            #expect(transitions.map { $0["to_status"] as? String } == ["active"], "the stale trialing snapshot is not a transition")
+
+            // Ten days into a 30-day period: 20 days of Team credited, 20 days of Enterprise charged.
+            let preview = try await get(serve, "/v1/tenants/\(tenant)/proration-preview?plan=enterprise&at=\(start + 10 * 86_400)")
+            #expect(preview.status == 200)
+            #expect(preview.json["credit"] as? Int == -13_333)
+            #expect(preview.json["charge"] as? Int == 53_333)
+            #expect(preview.json["net"] as? Int == 40_000)
+            #expect(try await get(serve, "/v1/tenants/\(tenant)/proration-preview?plan=platinum").status == 400)
+
+            // Dunning's service state restricts the plan.
+            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { database in
+                try await database.client.query("INSERT INTO tenant_service_states (tenant_id, state) VALUES (\(tenant), 'degraded')",
+                                                logger: logger)
+            }
+            let degraded = try await get(serve, "/v1/tenants/\(tenant)/entitlements").json
+            #expect(degraded["access"] as? String == "read_only")
+            #expect(degraded["ai_requests"] as? Bool == false)
+
+            #expect(try await get(serve, "/v1/tenants/\(tenant)/entitlements", token: nil).status == 401)
+            #expect(try await get(serve, "/v1/tenants/\(tenant)/entitlements", token: "guess").status == 401)
+            let unknown = try await get(serve, "/v1/tenants/nobody_\(tag)/entitlements")
+            #expect(unknown.status == 404)
+            #expect(unknown.json["error"] as? String == "not_found")
+            #expect(try await get(serve, "/v1/subscriptions/sub_missing_\(tag)").status == 404)
+            #expect(try await serve.stop() == 0)
+        }
+    }
+}
