@@ -42,7 +42,10 @@ struct PlanCatalogFileTests {
         #expect(enterprise.support.contains("phone") && enterprise.support.contains("dedicated"))
 
         #expect(catalog.restrictions == .standard)
-        #expect(catalog.prices.priceMap.isEmpty)
+        // Each plan's own Stripe price maps to it.
+        #expect(catalog.prices.priceMap == ["price_developer_monthly": .developer, "price_team_monthly": .team,
+                                            "price_enterprise_monthly": .enterprise])
+        #expect(catalog[.team].stripePriceID == "price_team_monthly")
     }
 
     @Test func serviceStatesAndThePriceMapAreRead() throws {
