@@ -66,6 +66,13 @@ public struct LifecycleQueries: Sendable {
             """)
     }
 
+    /// Every MRR movement in `currency` before `end`, for the revenue report.
+    public func movements(before end: Date, currency: String) async throws -> [MRRMovementRecord] {
+        try await rows(MRRMovementRecord.self, """
+            SELECT to_jsonb(m)::text FROM mrr_movements m WHERE occurred_at < \(end) AND currency = \(currency)
+            """)
+    }
+
     /// The service state dunning set for the tenant (normal when none).
     public func serviceState(tenantID: String) async throws -> ServiceState {
         let rows = try await client.query("SELECT state FROM tenant_service_states WHERE tenant_id = \(tenantID)", logger: logger)

@@ -1,3 +1,4 @@
+import BillingCore
 import Foundation
 import Storage
 import Stripe
@@ -92,5 +93,58 @@ extension Integration {
             #expect(try await get(serve, "/v1/subscriptions/sub_missing_\(tag)").status == 404)
             #expect(try await serve.stop() == 0)
         }
+
+        @Test func theMRRReportCountsTheMonthsMovementsAndCohort() async throws {
+            let serve = try await ServeProcess()
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            // A month of its own, far in the future, so no other run's movements fall in it.
+            let month = UTCDayProbe.month(seed: tag)
+            let t = month.start
+            let x = "sub_\(tag)_x", y = "sub_\(tag)_y"
+            for body in [
+                StripeFixtures.subscriptionEvent(id: "evt_\(tag)_1", type: "customer.subscription.created", created: t + 3_600, subscription: x,
+                                                 customer: "cus_\(tag)_x", status: "active", periodStart: t),
+                StripeFixtures.subscriptionEvent(id: "evt_\(tag)_2", type: "customer.subscription.created", created: t + 7_200, subscription: y,
+                                                 customer: "cus_\(tag)_y", status: "active", price: .developer, periodStart: t),
+                StripeFixtures.subscriptionEvent(id: "evt_\(tag)_3", created: t + 86_400, subscription: y, customer: "cus_\(tag)_y",
+                                                 status: "active", price: .team, periodStart: t),
+                StripeFixtures.subscriptionEvent(id: "evt_\(tag)_4", type: "customer.subscription.deleted", created: t + 2 * 86_400,
+                                                 subscription: x, customer: "cus_\(tag)_x", status: "canceled", periodStart: t),
+            ] {
+                try await deliver(serve, body)
+            }
+            var report: [String: Any] = [:]
+            #expect(try await eventually {
+                report = try await get(serve, "/v1/analytics/mrr?start_date=\(month.first)&end_date=\(month.last)").json
+                return report["churned_mrr"] as? Int == 20_000
+            })
+            #expect(report["new_mrr"] as? Int == 25_000)
+            #expect(report["expansion_mrr"] as? Int == 15_000)
+            #expect(report["contraction_mrr"] as? Int == 0)
+            #expect(report["net_new_mrr"] as? Int == 20_000)
+            #expect(report["start_date"] as? String == month.first)
+            let cohorts = try #require(report["cohorts"] as? [[String: Any]])
+            #expect(cohorts.count == 1)
+            #expect(cohorts.first?["initial_customers"] as? Int == 2)
+            #expect(cohorts.first?["retained_customers"] as? Int == 1)
+            #expect(cohorts.first?["retention_rate_percent"] as? String == "50.00")
+            #expect(cohorts.first?["initial_mrr"] as? Int == 25_000)
+            #expect(cohorts.first?["current_mrr"] as? Int == 20_000)
+            #expect(cohorts.first?["revenue_retention_percent"] as? String == "80.00")
+            #expect(try await get(serve, "/v1/analytics/mrr?start_date=2026-02-30").status == 400)
+            #expect(try await serve.stop() == 0)
+        }
+    }
+}
+
+/// A calendar month chosen from a seed, between the years 2100 and 2599.
+enum UTCDayProbe {
+    static func month(seed: some StringProtocol) -> (start: Int64, first: String, last: String) {
+        let number = seed.unicodeScalars.reduce(0) { ($0 &* 31 &+ Int($1.value)) & 0xFFFF_FFFF }
+        let year = 2100 + number % 500, monthNumber = 1 + (number / 500) % 12
+        let first = String(format: "%04d-%02d-01", year, monthNumber)
+        let start = UTCDay(first)!.startSeconds
+        let last = UTCDay(containing: UTCDay(daysSinceEpoch: UTCDay(first)!.daysSinceEpoch + 40).firstOfMonth.startSeconds - 1)
+        return (start, first, last.description)
     }
 }

@@ -40,6 +40,7 @@ public struct LifecycleRoutes: Sendable {
             OperatorRoute("v1/tenants/:tenant_id/proration-preview") { request in
                 try await prorationPreview(tenantID: try request.parameter("tenant_id"), query: request.query)
             },
+            OperatorRoute("v1/analytics/mrr") { request in try await mrr(query: request.query) },
         ]
     }
 
@@ -111,6 +112,84 @@ public struct LifecycleRoutes: Sendable {
         } catch {
             throw OperatorError.badRequest(error.description)
         }
+    }
+}
+
+extension LifecycleRoutes {
+    /// `start_date` and `end_date` are UTC days, both included; by default the current month
+    /// up to today.
+    func mrr(query: [String: String]) async throws -> MRRAnswer {
+        let today = UTCDay(containing: Int64(now().timeIntervalSince1970))
+        var first = today.firstOfMonth, last = today
+        if let text = query["start_date"] {
+            guard let day = UTCDay(text) else { throw OperatorError.badRequest("start_date must be a day such as 2026-11-01") }
+            first = day
+        }
+        if let text = query["end_date"] {
+            guard let day = UTCDay(text) else { throw OperatorError.badRequest("end_date must be a day such as 2026-11-30") }
+            last = day
+        }
+        guard last >= first else { throw OperatorError.badRequest("end_date is before start_date") }
+        let end = last.startSeconds + 86_400
+        let currency = plans[.team].monthlyPrice.currency.code
+        let movements = try await queries.movements(before: Date(timeIntervalSince1970: TimeInterval(end)), currency: currency).map {
+            MRRReport.Movement(subscriptionID: $0.stripeSubscriptionID, customerID: $0.stripeCustomerID, tier: $0.tier, kind: $0.kind,
+                               from: $0.fromMRR, to: $0.toMRR, at: Int64($0.occurredAt.timeIntervalSince1970), eventID: $0.eventID)
+        }
+        let report = MRRReport.compute(movements, start: first.startSeconds, end: end)
+        return MRRAnswer(report: report, currency: currency, startDate: first.description, endDate: last.description)
+    }
+}
+
+/// `GET /v1/analytics/mrr`: amounts in cents, rates as percentages with two decimals.
+struct MRRAnswer: Encodable, Sendable {
+    var report: MRRReport
+    var currency: String
+    var startDate: String
+    var endDate: String
+
+    enum CodingKeys: String, CodingKey {
+        case currency, startDate = "start_date", endDate = "end_date", startMRR = "start_mrr", currentMRR = "current_mrr"
+        case newMRR = "new_mrr", expansionMRR = "expansion_mrr", contractionMRR = "contraction_mrr", churnMRR = "churned_mrr"
+        case reactivationMRR = "reactivation_mrr", netNewMRR = "net_new_mrr", growthRate = "growth_rate_percent"
+        case arrProjection = "arr_projection", byTier = "by_tier", cohorts
+    }
+
+    struct Tier: Encodable {
+        var mrr: Int64, subscribers: Int, arpu: Int64, churned_subscribers: Int, churn_rate_percent: String
+    }
+
+    struct Cohort: Encodable {
+        var month: String, initial_customers: Int, retained_customers: Int, retention_rate_percent: String
+        var initial_mrr: Int64, current_mrr: Int64, revenue_retention_percent: String
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(currency, forKey: .currency)
+        try container.encode(startDate, forKey: .startDate)
+        try container.encode(endDate, forKey: .endDate)
+        try container.encode(report.startMRR, forKey: .startMRR)
+        try container.encode(report.currentMRR, forKey: .currentMRR)
+        try container.encode(report.newMRR, forKey: .newMRR)
+        try container.encode(report.expansionMRR, forKey: .expansionMRR)
+        try container.encode(report.contractionMRR, forKey: .contractionMRR)
+        try container.encode(report.churnMRR, forKey: .churnMRR)
+        try container.encode(report.reactivationMRR, forKey: .reactivationMRR)
+        try container.encode(report.netNewMRR, forKey: .netNewMRR)
+        try container.encode(report.growthRatePercent, forKey: .growthRate)
+        try container.encode(report.arrProjection, forKey: .arrProjection)
+        var tiers: [String: Tier] = [:]
+        for tier in report.tiers {
+            tiers[tier.tier.rawValue] = Tier(mrr: tier.mrr, subscribers: tier.subscribers, arpu: tier.arpu,
+                                             churned_subscribers: tier.churnedSubscribers, churn_rate_percent: tier.churnRatePercent)
+        }
+        try container.encode(tiers, forKey: .byTier)
+        try container.encode(report.cohorts.map {
+            Cohort(month: $0.month, initial_customers: $0.initialCustomers, retained_customers: $0.retainedCustomers,
+                   retention_rate_percent: $0.retentionRatePercent, initial_mrr: $0.initialMRR, current_mrr: $0.currentMRR,
+                   revenue_retention_percent: $0.revenueRetentionPercent)
+        }, forKey: .cohorts)
     }
 }
 
