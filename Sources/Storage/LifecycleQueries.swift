@@ -5,12 +5,31 @@ import PostgresNIO
 
 /// Reads of the lifecycle tables for the operator endpoints.
 public struct LifecycleQueries: Sendable {
-    public let client: PostgresClient
+    enum Source: Sendable {
+        case pool(PostgresClient)
+        case transaction(PostgresConnection)
+    }
+
+    let source: Source
     public let logger: Logger
 
+    /// Reads through the pool.
     public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+        self.source = .pool(client)
         self.logger = logger
+    }
+
+    /// Reads inside a transaction, on its connection.
+    public init(connection: PostgresConnection, logger: Logger) {
+        self.source = .transaction(connection)
+        self.logger = logger
+    }
+
+    func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        switch source {
+        case .pool(let client): try await client.query(query, logger: logger)
+        case .transaction(let connection): try await connection.query(query, logger: logger)
+        }
     }
 
     /// The tenant's billing account (the most recently updated, if several customers name it).
@@ -39,8 +58,7 @@ public struct LifecycleQueries: Sendable {
     /// The tenant a subscription belongs to (its own metadata, else its customer's).
     public func tenant(of subscription: SubscriptionRecord) async throws -> String? {
         if let tenant = subscription.tenantID { return tenant }
-        let rows = try await client.query(
-            "SELECT tenant_id FROM billing_accounts WHERE stripe_customer_id = \(subscription.stripeCustomerID)", logger: logger)
+        let rows = try await query("SELECT tenant_id FROM billing_accounts WHERE stripe_customer_id = \(subscription.stripeCustomerID)")
         for try await tenant in rows.decode(String?.self) { return tenant }
         return nil
     }
@@ -73,9 +91,24 @@ public struct LifecycleQueries: Sendable {
             """)
     }
 
+    /// The subscription's newest open invoice.
+    public func openInvoice(subscriptionID: String) async throws -> InvoiceRecord? {
+        try await rows(InvoiceRecord.self, """
+            SELECT to_jsonb(i)::text FROM invoices i WHERE stripe_subscription_id = \(subscriptionID) AND status = 'open'
+             ORDER BY created DESC NULLS LAST LIMIT 1
+            """).first
+    }
+
+    /// The tenant's commands, newest first.
+    public func commands(tenantID: String, limit: Int = 100) async throws -> [CommandRecord] {
+        try await rows(CommandRecord.self, """
+            SELECT to_jsonb(c)::text FROM lifecycle_commands c WHERE tenant_id = \(tenantID) ORDER BY created_at DESC LIMIT \(limit)
+            """)
+    }
+
     /// The service state dunning set for the tenant (normal when none).
     public func serviceState(tenantID: String) async throws -> ServiceState {
-        let rows = try await client.query("SELECT state FROM tenant_service_states WHERE tenant_id = \(tenantID)", logger: logger)
+        let rows = try await query("SELECT state FROM tenant_service_states WHERE tenant_id = \(tenantID)")
         for try await state in rows.decode(String.self) { return ServiceState(rawValue: state) ?? .normal }
         return .normal
     }
@@ -83,7 +116,7 @@ public struct LifecycleQueries: Sendable {
     private func rows<Record: LifecycleRecord>(_: Record.Type, _ query: PostgresQuery) async throws -> [Record] {
         let decoder = RecordCoding.decoder
         var records: [Record] = []
-        for try await json in try await client.query(query, logger: logger).decode(String.self) {
+        for try await json in try await self.query(query).decode(String.self) {
             records.append(try decoder.decode(Record.self, from: Data(json.utf8)))
         }
         return records

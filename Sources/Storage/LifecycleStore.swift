@@ -94,6 +94,7 @@ public enum LifecycleStore {
     public static func save(_ changes: LifecycleChanges, on connection: PostgresConnection, logger: Logger) async throws {
         try await upsert(changes.accounts, versioned: true, on: connection, logger: logger)
         try await upsert(changes.subscriptions, versioned: true, on: connection, logger: logger)
+        try await CommandStore.confirm(by: changes.subscriptions, on: connection, logger: logger)
         if !changes.items.isEmpty {
             let subscriptionIDs = Array(changes.items.keys)
             let keep = changes.items.values.flatMap { $0.map(\.stripeItemID) }

@@ -5,6 +5,7 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 import Storage
+import Stripe
 
 /// `billing serve`: the intake, every consumer and the scheduler in one process, each a
 /// `Service` in one `ServiceGroup`, so SIGTERM or SIGINT drains and closes them in order.
@@ -51,7 +52,7 @@ public struct BillingServer: Sendable {
                                      eventLoopThreads: configuration.http.eventLoopThreads)
         var runners: [ServiceGroupConfiguration.ServiceConfiguration] = []
         for consumer in consumers {
-            guard let handler = ConsumerCatalog.handler(for: consumer.name, context: HandlerContext(plans: plans, registry: registry)) else {
+            guard let handler = ConsumerCatalog.handler(for: consumer.name, context: HandlerContext(plans: plans, stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), registry: registry)) else {
                 logger.notice("no handler for this consumer in this build; not consuming", metadata: ["consumer": "\(consumer.name)"])
                 continue
             }

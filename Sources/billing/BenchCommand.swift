@@ -155,7 +155,7 @@ struct ConsumeBench: AsyncParsableCommand {
             guard let definition = try ConsumerDefinition.loadAll(from: configuration.consumersDirectory).first(where: { $0.name == consumer })
             else { throw ValidationError("no consumer \(consumer)") }
             let registry = PrometheusCollectorRegistry()
-            guard let handler = ConsumerCatalog.handler(for: consumer, context: HandlerContext(plans: plans, registry: registry)) else {
+            guard let handler = ConsumerCatalog.handler(for: consumer, context: HandlerContext(plans: plans, stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), registry: registry)) else {
                 throw ValidationError("no handler for \(consumer) in this build")
             }
             let amqp = AMQPConnection(configuration: configuration.amqp, logger: logger)

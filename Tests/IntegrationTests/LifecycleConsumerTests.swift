@@ -5,6 +5,7 @@ import Logging
 import PostgresNIO
 import Prometheus
 import Storage
+import Stripe
 import StripeFixtures
 import Synchronization
 import Testing
@@ -49,7 +50,7 @@ struct EnvelopeProbe: Decodable {
 extension Integration {
     @Suite("Lifecycle consumer against RabbitMQ and PostgreSQL")
     struct LifecycleConsumerTests {
-        static let prices = PriceTierResolver()
+        static let plans = try! PlanCatalogFile.load(path: TestServers.repositoryRoot.appendingPathComponent("config/plans.yaml").path)
 
         static func consumer(batchSize: Int = 50, concurrency: Int = 4) -> ConsumerDefinition {
             var consumer = RunnerHarness.consumer(maxAttempts: 3)
@@ -60,7 +61,10 @@ extension Integration {
         }
 
         func handler() -> LifecycleHandler {
-            LifecycleHandler(prices: Self.prices, registry: PrometheusCollectorRegistry())
+            // No call reaches Stripe in these tests: nothing listens on port 9.
+            LifecycleHandler(plans: Self.plans, stripe: StripeClient(configuration: StripeAPIConfiguration(apiKey: "sk_test", baseURL: "http://127.0.0.1:9"),
+                                                                     logger: TestServers.logger),
+                             registry: PrometheusCollectorRegistry())
         }
 
         /// The events of one subscription's life, in order: trial, active, a failed payment,

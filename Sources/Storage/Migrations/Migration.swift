@@ -18,5 +18,6 @@ extension Migration {
         .m0001_inbox,
         .m0002_stripeEvents,
         .m0003_lifecycle,
+        .m0004_lifecycleCommands,
     ]
 }

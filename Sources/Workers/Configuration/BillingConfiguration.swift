@@ -2,6 +2,7 @@ import AMQP
 import Foundation
 import Logging
 import Storage
+import Stripe
 
 /// A setting that is missing or malformed. Names the variable; never repeats a secret's value.
 public enum ConfigurationError: Error, Equatable, CustomStringConvertible {
@@ -166,6 +167,11 @@ public struct StripeSettings: Sendable, Equatable {
     public var webhookSecrets: [Secret]
     public var apiKey: Secret
     public var apiBase: URL
+
+    /// How the Stripe client calls the API.
+    public var api: StripeAPIConfiguration {
+        StripeAPIConfiguration(apiKey: apiKey.value, baseURL: apiBase.absoluteString)
+    }
 }
 
 /// Everything `billing serve` needs.

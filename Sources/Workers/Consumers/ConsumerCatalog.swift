@@ -1,13 +1,16 @@
 import BillingCore
 import Prometheus
+import Stripe
 
 /// What handlers are built from: the configuration read at start.
 public struct HandlerContext: Sendable {
     public var plans: PlanCatalog
+    public var stripe: StripeClient
     public var registry: PrometheusCollectorRegistry
 
-    public init(plans: PlanCatalog, registry: PrometheusCollectorRegistry) {
+    public init(plans: PlanCatalog, stripe: StripeClient, registry: PrometheusCollectorRegistry) {
         self.plans = plans
+        self.stripe = stripe
         self.registry = registry
     }
 }
@@ -17,7 +20,7 @@ public struct HandlerContext: Sendable {
 public enum ConsumerCatalog {
     public static func handler(for consumer: String, context: HandlerContext) -> (any EventHandler)? {
         switch consumer {
-        case "lifecycle": LifecycleHandler(prices: context.plans.prices, registry: context.registry)
+        case "lifecycle": LifecycleHandler(plans: context.plans, stripe: context.stripe, registry: context.registry)
         default: nil
         }
     }

@@ -12,10 +12,12 @@ import Stripe
 public struct LifecycleHandler: EventHandler {
     let planner: LifecyclePlanner
     let metrics: LifecycleMetrics
+    let commands: CommandExecutor
 
-    public init(prices: PriceTierResolver, registry: PrometheusCollectorRegistry) {
-        planner = LifecyclePlanner(prices: prices)
+    public init(plans: PlanCatalog, stripe: StripeClient, registry: PrometheusCollectorRegistry) {
+        planner = LifecyclePlanner(prices: plans.prices)
         metrics = LifecycleMetrics(registry: registry)
+        commands = CommandExecutor(stripe: stripe, plans: plans, metrics: metrics)
     }
 
     public func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws {
@@ -25,8 +27,13 @@ public struct LifecycleHandler: EventHandler {
     public func handle(batch events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws {
         var decoded: [StripeObjectEvent] = []
         var archive: [StripeEventStore.Event] = []
+        var commandEvents: [InboundEvent] = []
         decoded.reserveCapacity(events.count)
         for event in events {
+            if event.routingKey.hasPrefix("internal.subscription.") {
+                commandEvents.append(event)
+                continue
+            }
             guard event.routingKey.hasPrefix("stripe.") else {
                 throw PermanentFailure("lifecycle has no handler for \(event.routingKey) in this build")
             }
@@ -45,6 +52,13 @@ public struct LifecycleHandler: EventHandler {
                                                   payload: String(decoding: event.body, as: UTF8.self)))
         }
         try await StripeEventStore.insert(archive, on: connection, logger: logger)
+        try await applySnapshots(decoded, connection: connection, logger: logger)
+        for command in commandEvents {
+            try await commands.run(command, connection: connection, logger: logger)
+        }
+    }
+
+    func applySnapshots(_ decoded: [StripeObjectEvent], connection: PostgresConnection, logger: Logger) async throws {
 
         var customers = Set<String>(), subscriptions = Set<String>(), invoices = Set<String>()
         for event in decoded {
@@ -74,6 +88,7 @@ struct LifecycleMetrics: Sendable {
     let staleSnapshots: Counter
     let unknownPrices: Counter
     let payments: Counter
+    let commands: [CommandRecord.Status: Counter]
 
     init(registry: PrometheusCollectorRegistry) {
         func counter(_ name: String, _ help: String) -> Counter {
@@ -85,6 +100,18 @@ struct LifecycleMetrics: Sendable {
         staleSnapshots = counter("stale_snapshots", "Snapshots older than the one applied, recorded and skipped")
         unknownPrices = counter("unknown_prices", "Subscription items whose price maps to no plan")
         payments = counter("payments", "Invoices seen paid for the first time")
+        var commands: [CommandRecord.Status: Counter] = [:]
+        for status in [CommandRecord.Status.sent, .rejected, .failed] {
+            commands[status] = registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "lifecycle", metricName: "commands", unitName: "total",
+                                                 helpText: "Platform commands by outcome: sent to Stripe, rejected, failed"),
+                labels: [("outcome", status.rawValue)])
+        }
+        self.commands = commands
+    }
+
+    func command(_ status: CommandRecord.Status) {
+        commands[status]?.increment()
     }
 
     func record(_ plan: LifecyclePlan, logger: Logger) {

@@ -1,0 +1,93 @@
+import BillingCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// `lifecycle_commands`: one row per platform command, with its outcome.
+public struct CommandRecord: LifecycleRecord {
+    public static let table = "lifecycle_commands"
+    public static let key = ["command_id"]
+
+    public enum Status: String, Codable, Sendable {
+        /// Stripe accepted the calls; waiting for the webhook that shows the change.
+        case sent
+        /// Stripe's webhook shows the change.
+        case confirmed
+        /// Not carried out: the command does not fit the subscription (no call was made).
+        case rejected
+        /// Stripe refused a call (a decline, an invalid request).
+        case failed
+    }
+
+    public var commandID: String
+    public var tenantID: String
+    public var type: String
+    public var request: [String: JSONValue]
+    public var stripeSubscriptionID: String?
+    public var status: Status
+    public var reason: String?
+    public var expectPriceID: String?
+    public var expectCancelAtPeriodEnd: Bool?
+    public var expectStatus: SubscriptionStatus?
+    public var stripeRequestIDs: [String]
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case commandID = "command_id", tenantID = "tenant_id", type, request, stripeSubscriptionID = "stripe_subscription_id"
+        case status, reason, expectPriceID = "expect_price_id", expectCancelAtPeriodEnd = "expect_cancel_at_period_end"
+        case expectStatus = "expect_status", stripeRequestIDs = "stripe_request_ids"
+    }
+
+    public init(commandID: String, tenantID: String, type: String, request: [String: JSONValue], stripeSubscriptionID: String?,
+                status: Status, reason: String? = nil, expectPriceID: String? = nil, expectCancelAtPeriodEnd: Bool? = nil,
+                expectStatus: SubscriptionStatus? = nil, stripeRequestIDs: [String] = []) {
+        self.commandID = commandID
+        self.tenantID = tenantID
+        self.type = type
+        self.request = request
+        self.stripeSubscriptionID = stripeSubscriptionID
+        self.status = status
+        self.reason = reason
+        self.expectPriceID = expectPriceID
+        self.expectCancelAtPeriodEnd = expectCancelAtPeriodEnd
+        self.expectStatus = expectStatus
+        self.stripeRequestIDs = stripeRequestIDs
+    }
+}
+
+public enum CommandStore {
+    /// Records the command's outcome (a command run again after a failure replaces it).
+    public static func record(_ command: CommandRecord, on connection: PostgresConnection, logger: Logger) async throws {
+        let columns = CommandRecord.columns.joined(separator: ", ")
+        let updates = CommandRecord.columns.filter { $0 != "command_id" }.map { "\($0) = EXCLUDED.\($0)" } + ["updated_at = now()"]
+        let sql = """
+            INSERT INTO lifecycle_commands (\(columns))
+            SELECT \(columns) FROM jsonb_populate_recordset(NULL::lifecycle_commands, $1::jsonb)
+            ON CONFLICT (command_id) DO UPDATE SET \(updates.joined(separator: ", "))
+            """
+        var binds = PostgresBindings()
+        binds.append(try RecordCoding.json([command]))
+        _ = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+    }
+
+    /// Marks as confirmed the sent commands whose expected state these snapshots show; returns
+    /// how many.
+    @discardableResult
+    public static func confirm(by subscriptions: [SubscriptionRecord], on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        guard !subscriptions.isEmpty else { return 0 }
+        // Arrays cannot carry NULLs through postgres-nio's encoders: "" stands for none.
+        let rows = try await connection.query("""
+            UPDATE lifecycle_commands c SET status = 'confirmed', confirmed_at = now(), updated_at = now()
+              FROM unnest(\(subscriptions.map(\.stripeSubscriptionID))::text[], \(subscriptions.map { $0.priceID ?? "" })::text[],
+                          \(subscriptions.map(\.cancelAtPeriodEnd))::boolean[], \(subscriptions.map(\.status.rawValue))::text[])
+                   AS s(id, price_id, cancel_at_period_end, status)
+             WHERE c.stripe_subscription_id = s.id AND c.status = 'sent'
+               AND (c.expect_price_id IS NULL OR c.expect_price_id = s.price_id)
+               AND (c.expect_cancel_at_period_end IS NULL OR c.expect_cancel_at_period_end = s.cancel_at_period_end)
+               AND (c.expect_status IS NULL OR c.expect_status = s.status)
+            RETURNING 1
+            """, logger: logger)
+        var confirmed = 0
+        for try await _ in rows { confirmed += 1 }
+        return confirmed
+    }
+}
