@@ -11,6 +11,9 @@ import Storage
 /// - `GET /v1/subscriptions/{stripe_subscription_id}`: the same for one subscription.
 /// - `GET /v1/tenants/{tenant_id}/proration-preview?plan=…[&quantity=…][&at=…]`: what an
 ///   immediate change to `plan` would credit and charge.
+/// - `GET /v1/tenants/{tenant_id}/commands`: its plan changes, cancellations and reactivations,
+///   newest first, with their outcome.
+/// - `GET /v1/analytics/mrr?start_date=…&end_date=…`: the revenue report.
 public struct LifecycleRoutes: Sendable {
     let queries: LifecycleQueries
     let plans: PlanCatalog
@@ -41,6 +44,9 @@ public struct LifecycleRoutes: Sendable {
                 try await prorationPreview(tenantID: try request.parameter("tenant_id"), query: request.query)
             },
             OperatorRoute("v1/analytics/mrr") { request in try await mrr(query: request.query) },
+            OperatorRoute("v1/tenants/:tenant_id/commands") { request in
+                CommandsAnswer(commands: try await queries.commands(tenantID: try request.parameter("tenant_id")))
+            },
         ]
     }
 
@@ -191,6 +197,11 @@ struct MRRAnswer: Encodable, Sendable {
                    revenue_retention_percent: $0.revenueRetentionPercent)
         }, forKey: .cohorts)
     }
+}
+
+/// `GET /v1/tenants/{tenant_id}/commands`.
+struct CommandsAnswer: Encodable, Sendable {
+    var commands: [CommandRecord]
 }
 
 /// `GET /v1/tenants/{tenant_id}/entitlements`.
