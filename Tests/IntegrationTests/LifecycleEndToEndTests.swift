@@ -94,6 +94,38 @@ extension Integration {
             #expect(try await serve.stop() == 0)
         }
 
+        @Test func aCancellationCommandGoesToStripeAndIsConfirmedByTheWebhook() async throws {
+            let stripe = FakeStripe()
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            let tenant = "tenant_\(tag)", customer = "cus_\(tag)", subscription = "sub_\(tag)"
+            try await stripe.run { base in
+                let serve = try await ServeProcess(environment: ["STRIPE_API_BASE": base])
+                try await deliver(serve, StripeFixtures.customerEvent(id: "evt_\(tag)_c", created: 100, customer: customer, tenant: tenant))
+                try await deliver(serve, StripeFixtures.subscriptionEvent(id: "evt_\(tag)_s", created: 101, subscription: subscription,
+                                                                          customer: customer, status: "active"))
+                #expect(try await eventually { try await get(serve, "/v1/tenants/\(tenant)/subscription").status == 200 })
+                let command = Array(#"{"id":"cmd_\#(tag)","type":"subscription.cancel_requested","occurred_at":"2026-11-24T12:00:00Z","tenant_id":"\#(tenant)","data":{"at_period_end":true,"reason":"unused","feedback":"team moved on"}}"#.utf8)
+                let signature = WebhookSignatureVerifier.header(payload: command, secret: ServeProcess.internalSecret,
+                                                                timestamp: Int64(Date().timeIntervalSince1970))
+                let accepted = try await HTTP.request("\(serve.url)/v1/events", method: "POST",
+                                                      headers: ["Content-Type": "application/json", "Billing-Signature": signature], body: command)
+                #expect(accepted.status == 202)
+                func status() async throws -> String? {
+                    let commands = try await get(serve, "/v1/tenants/\(tenant)/commands").json["commands"] as? [[String: Any]]
+                    return commands?.first?["status"] as? String
+                }
+                #expect(try await eventually { try await status() == "sent" })
+                try await deliver(serve, StripeFixtures.subscriptionEvent(id: "evt_\(tag)_s2", created: 200, subscription: subscription,
+                                                                          customer: customer, status: "active", cancelAtPeriodEnd: true))
+                #expect(try await eventually { try await status() == "confirmed" })
+                #expect(try await serve.stop() == 0)
+            }
+            #expect(stripe.effects.map(\.path) == ["/v1/subscriptions/\(subscription)"])
+            #expect(stripe.effects.first?.form == ["cancel_at_period_end": "true", "cancellation_details[feedback]": "unused",
+                                                   "cancellation_details[comment]": "team moved on"])
+            #expect(stripe.effects.first?.authorization == "Bearer sk_test_localfake")
+        }
+
         @Test func theMRRReportCountsTheMonthsMovementsAndCohort() async throws {
             let serve = try await ServeProcess()
             let tag = UUID().uuidString.prefix(8).lowercased()
