@@ -45,6 +45,12 @@ echo "== intake peak RSS: $(awk '/VmHWM/ {print int($2/1024)}' "/proc/$intake/st
 kill -TERM "$intake"
 wait "$intake" || true
 
+# A quorum queue may still be applying enqueues when the first purge runs: purge until empty.
 for queue in billing.lifecycle billing.dunning billing.notifications; do
-  deploy/local/services.sh ctl purge_queue "$queue" >/dev/null 2>&1 || true
+  for _ in $(seq 20); do
+    deploy/local/services.sh ctl purge_queue "$queue" >/dev/null 2>&1 || true
+    left=$(deploy/local/services.sh ctl list_queues name messages 2>/dev/null | awk -v q="$queue" '$1 == q {print $2}')
+    [ "${left:-0}" = 0 ] && break
+    sleep 1
+  done
 done
