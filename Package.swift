@@ -101,7 +101,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        .testTarget(name: "WorkersTests", dependencies: ["Workers", "StripeFixtures"]),
+        .testTarget(name: "WorkersTests", dependencies: ["Workers", "AMQP", "StripeFixtures"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -130,6 +130,7 @@ public struct IntakeApplication: Sendable {
         ]
         if let livemode = envelope.livemode { headers["x-livemode"] = .bool(livemode) }
         if let version = envelope.apiVersion { headers["x-api-version"] = .string(version) }
+        if let customer = envelope.customerID { headers["x-partition-key"] = .string(customer) }
         let message = AMQPMessage(
             exchange: settings.exchange, routingKey: "stripe.\(envelope.type)", body: Array(bytes),
             properties: AMQPProperties(contentType: "application/json", headers: headers, persistent: true,

@@ -124,6 +124,7 @@ struct FillBench: AsyncParsableCommand {
                     var properties = AMQPProperties(contentType: "application/json", persistent: true, messageID: envelope.id,
                                                     type: envelope.type)
                     properties.headers[EventHeaders.originalRoutingKey] = .string("stripe.\(envelope.type)")
+                    if let customer = envelope.customerID { properties.headers[EventHeaders.partitionKey] = .string(customer) }
                     batch.append(AMQPMessage(exchange: "", routingKey: definition.queue, body: Array(line), properties: properties))
                     if batch.count == window {
                         try await connection.publish(batch)

@@ -43,7 +43,7 @@ struct IntakeApplicationTests {
     }
 
     func stripeEvent(id: String = "evt_1", type: String = "invoice.paid") -> [UInt8] {
-        Array(#"{"id":"\#(id)","object":"event","type":"\#(type)","created":1700000000,"livemode":false,"api_version":"2025-03-31.basil","data":{"object":{"id":"in_1"}}}"#.utf8)
+        Array(#"{"id":"\#(id)","object":"event","type":"\#(type)","created":1700000000,"livemode":false,"api_version":"2025-03-31.basil","data":{"object":{"id":"in_1","customer":"cus_1"}}}"#.utf8)
     }
 
     func signed(_ body: [UInt8], secret: String = secret, at time: Date? = nil) -> String {
@@ -82,6 +82,7 @@ struct IntakeApplicationTests {
         #expect(message.properties.timestamp == 1_700_000_000)
         #expect(message.properties.headers["x-source"] == .string("stripe"))
         #expect(message.properties.headers["x-api-version"] == .string("2025-03-31.basil"))
+        #expect(message.properties.headers["x-partition-key"] == .string("cus_1"), "the customer keeps its events in one worker")
         #expect(message.properties.headers["x-received-at"] == .timestamp(UInt64(now.timeIntervalSince1970)))
     }
 

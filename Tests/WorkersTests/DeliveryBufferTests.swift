@@ -1,3 +1,4 @@
+import AMQP
 import Testing
 
 @testable import Workers
@@ -36,5 +37,25 @@ struct DeliveryBufferTests {
         try await Task.sleep(for: .milliseconds(50))
         waiter.cancel()
         #expect(try await waiter.value == nil)
+    }
+}
+
+@Suite("Batch partitions")
+struct BatchPartitionTests {
+    func delivery(key: String?, tenant: String? = nil, id: String) -> AMQPDelivery {
+        var properties = AMQPProperties(messageID: id)
+        if let key { properties.headers[EventHeaders.partitionKey] = .string(key) }
+        if let tenant { properties.headers["x-tenant-id"] = .string(tenant) }
+        return AMQPDelivery(body: [], routingKey: "stripe.invoice.paid", properties: properties)
+    }
+
+    @Test func oneCustomersEventsGoToOneWorkerAndOthersSpread() {
+        let workers = (0..<50).map { ConsumerRunner.partition(of: delivery(key: "cus_same", id: "evt_\($0)"), among: 4) }
+        #expect(Set(workers).count == 1)
+        let spread = (0..<200).map { ConsumerRunner.partition(of: delivery(key: "cus_\($0)", id: "evt_\($0)"), among: 4) }
+        #expect(Set(spread) == [0, 1, 2, 3])
+        // Without a key: the tenant, then the event id.
+        let byTenant = (0..<20).map { ConsumerRunner.partition(of: delivery(key: nil, tenant: "t1", id: "evt_\($0)"), among: 4) }
+        #expect(Set(byTenant).count == 1)
     }
 }

@@ -77,35 +77,43 @@ public struct ConsumerRunner: Service {
             }
             return
         }
-        let buffer = DeliveryBuffer<AMQPDelivery>()
-        try await withThrowingTaskGroup(of: Void.self) { outer in
-            outer.addTask {
+        // One buffer per worker; a delivery's partition key picks the buffer, so one
+        // customer's events stay with one worker and concurrent batches do not wait on each
+        // other's locks.
+        let buffers = (0..<definition.concurrency).map { _ in DeliveryBuffer<AMQPDelivery>() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var failure: (any Error)?
                 do {
-                    for try await delivery in deliveries.cancelOnGracefulShutdown() { buffer.append(delivery) }
-                    buffer.finish()
-                } catch {
-                    buffer.finish(throwing: error)
-                }
-            }
-            try await withThrowingTaskGroup(of: Void.self) { workers in
-                var running = 0
-                do {
-                    while let batch = try await buffer.next(limit: definition.batchSize) {
-                        if running >= definition.concurrency {
-                            try await workers.next()
-                            running -= 1
-                        }
-                        workers.addTask { await process(batch: batch) }
-                        running += 1
+                    for try await delivery in deliveries.cancelOnGracefulShutdown() {
+                        buffers[Self.partition(of: delivery, among: buffers.count)].append(delivery)
                     }
                 } catch {
-                    try await workers.waitForAll()
-                    throw error
+                    failure = error
                 }
-                try await workers.waitForAll()
+                for buffer in buffers { buffer.finish(throwing: failure) }
             }
-            try await outer.waitForAll()
+            for buffer in buffers {
+                group.addTask {
+                    // Deliveries already taken are finished and acknowledged before returning.
+                    while let batch = try await buffer.next(limit: definition.batchSize) {
+                        await process(batch: batch)
+                    }
+                }
+            }
+            try await group.waitForAll()
         }
+    }
+
+    /// The worker for a delivery: by its partition key (`x-partition-key`, else the tenant),
+    /// else by its event id.
+    static func partition(of delivery: AMQPDelivery, among count: Int) -> Int {
+        let headers = delivery.properties.headers
+        let key = headers[EventHeaders.partitionKey]?.stringValue ?? headers["x-tenant-id"]?.stringValue
+            ?? delivery.properties.messageID ?? ""
+        var hasher = Hasher()
+        hasher.combine(key)
+        return Int(UInt(bitPattern: hasher.finalize()) % UInt(count))
     }
 
     /// Handles deliveries in one transaction and settles each. When the batch fails, each

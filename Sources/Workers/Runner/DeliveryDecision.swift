@@ -78,6 +78,9 @@ public enum EventHeaders {
     public static let consumer = "x-consumer"
     public static let deadLetteredAt = "x-dead-lettered-at"
     public static let replayedAt = "x-replayed-at"
+    /// Set by the intake: deliveries with the same key go to the same worker of a batching
+    /// consumer (Stripe events: the customer), so concurrent batches do not wait on each other.
+    public static let partitionKey = "x-partition-key"
 
     /// The message to publish for a retry or a dead-letter decision: the same body and
     /// properties, with the bookkeeping headers set. Errors are cut to one line of 500 bytes.
