@@ -163,15 +163,21 @@ public enum DunningPlanner {
     /// notifications collapse into the latest one, and every restriction runs (in order).
     /// Returns the steps to run and those to skip, each in due order.
     public static func catchUp(_ due: [PlannedStep]) -> (run: [PlannedStep], skip: [PlannedStep]) {
-        let latestRetry = due.filter { $0.kind == .retry }.max()
-        let latestNotice = due.filter { $0.kind == .notify }.max()
-        var run: [PlannedStep] = [], skip: [PlannedStep] = []
-        for step in due.sorted() {
-            switch step.kind {
-            case .retry where step != latestRetry, .notify where step != latestNotice:
-                skip.append(step)
+        catchUp(due, planned: { $0 })
+    }
+
+    /// ``catchUp(_:)`` over any step type, seen through `planned`.
+    public static func catchUp<Step>(_ due: [Step], planned: (Step) -> PlannedStep) -> (run: [Step], skip: [Step]) {
+        let order = due.indices.sorted { planned(due[$0]) < planned(due[$1]) }
+        let latestRetry = order.last { planned(due[$0]).kind == .retry }
+        let latestNotice = order.last { planned(due[$0]).kind == .notify }
+        var run: [Step] = [], skip: [Step] = []
+        for index in order {
+            switch planned(due[index]).kind {
+            case .retry where index != latestRetry, .notify where index != latestNotice:
+                skip.append(due[index])
             default:
-                run.append(step)
+                run.append(due[index])
             }
         }
         return (run, skip)

@@ -12,12 +12,14 @@ import Stripe
 public struct BillingServer: Sendable {
     public var configuration: ServeConfiguration
     public var plans: PlanCatalog
+    public var dunning: DunningPolicy
     public var logger: Logger
 
-    /// Reads `config/plans.yaml` (``ServeConfiguration/plansFile``) too.
+    /// Reads `config/plans.yaml` and `config/dunning.yaml` too.
     public init(configuration: ServeConfiguration, logger: Logger) throws(ConfigurationFileError) {
         self.configuration = configuration
         self.plans = try PlanCatalogFile.load(path: configuration.plansFile)
+        self.dunning = try DunningPolicyFile.load(path: configuration.dunning.policyFile)
         self.logger = logger
     }
 
@@ -25,7 +27,8 @@ public struct BillingServer: Sendable {
     ///
     /// - Parameter consumers: the consumers to run (those without a handler are skipped).
     /// - Parameter intake: whether to serve HTTP (`billing consume` runs consumers only).
-    public func run(consumers: [ConsumerDefinition], intake runIntake: Bool = true) async throws {
+    /// - Parameter scheduler: whether to dispatch due dunning steps (`billing schedule` runs it alone).
+    public func run(consumers: [ConsumerDefinition], intake runIntake: Bool = true, scheduler runScheduler: Bool = true) async throws {
         let registry = PrometheusCollectorRegistry()
         // Publishing and consuming on separate connections: the broker's flow control on a
         // busy publisher must not stall deliveries and acks.
@@ -52,7 +55,9 @@ public struct BillingServer: Sendable {
                                      eventLoopThreads: configuration.http.eventLoopThreads)
         var runners: [ServiceGroupConfiguration.ServiceConfiguration] = []
         for consumer in consumers {
-            guard let handler = ConsumerCatalog.handler(for: consumer.name, context: HandlerContext(plans: plans, stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), registry: registry)) else {
+            guard let handler = ConsumerCatalog.handler(for: consumer.name, context: HandlerContext(
+                plans: plans, dunning: dunning, daySeconds: configuration.dunning.daySeconds,
+                stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), publisher: amqp, registry: registry)) else {
                 logger.notice("no handler for this consumer in this build; not consuming", metadata: ["consumer": "\(consumer.name)"])
                 continue
             }
@@ -66,6 +71,10 @@ public struct BillingServer: Sendable {
             .init(service: database.client), .init(service: amqp), .init(service: consumerAMQP),
         ]
         if runIntake { services.append(.init(service: http)) }
+        if runScheduler {
+            services.append(.init(service: DunningScheduler(database: database.client, publisher: amqp,
+                                                            interval: configuration.dunning.schedulerInterval, logger: logger)))
+        }
         let group = ServiceGroup(configuration: .init(
             services: services + runners,
             gracefulShutdownSignals: [.sigterm, .sigint],

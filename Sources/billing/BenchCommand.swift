@@ -156,10 +156,11 @@ struct ConsumeBench: AsyncParsableCommand {
             guard let definition = try ConsumerDefinition.loadAll(from: configuration.consumersDirectory).first(where: { $0.name == consumer })
             else { throw ValidationError("no consumer \(consumer)") }
             let registry = PrometheusCollectorRegistry()
-            guard let handler = ConsumerCatalog.handler(for: consumer, context: HandlerContext(plans: plans, stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), registry: registry)) else {
+            let amqp = AMQPConnection(configuration: configuration.amqp, logger: logger)
+            guard let handler = ConsumerCatalog.handler(for: consumer, context: HandlerContext(
+                plans: plans, stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), publisher: amqp, registry: registry)) else {
                 throw ValidationError("no handler for \(consumer) in this build")
             }
-            let amqp = AMQPConnection(configuration: configuration.amqp, logger: logger)
             let database = Database(configuration: configuration.database, logger: logger)
             let runner = ConsumerRunner(definition: definition, handler: handler, connection: amqp, database: database.client,
                                         metrics: ConsumerMetrics(consumer: consumer, registry: registry), logger: logger)

@@ -10,7 +10,7 @@ struct Billing: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "billing",
         abstract: "The billing worker: webhook intake, consumers, scheduler and ops tools.",
-        subcommands: [Serve.self, IntakeCommand.self, Consume.self, Migrate.self, TopologyCommand.self, DeadLetterCommand.self, Bench.self])
+        subcommands: [Serve.self, IntakeCommand.self, Consume.self, Schedule.self, Migrate.self, TopologyCommand.self, DeadLetterCommand.self, Bench.self])
 }
 
 /// Reads the environment once, sets up logging, and turns a configuration error into one
@@ -79,7 +79,19 @@ struct IntakeCommand: AsyncParsableCommand {
     func run() async throws {
         try await Startup.run("billing.intake") { environment, logger in
             let configuration = try ServeConfiguration(environment: environment)
-            try await BillingServer(configuration: configuration, logger: logger).run(consumers: [], intake: true)
+            try await BillingServer(configuration: configuration, logger: logger).run(consumers: [], intake: true, scheduler: false)
+        }
+    }
+}
+
+struct Schedule: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the dunning scheduler alone: dispatch due steps (several may run at once).")
+
+    func run() async throws {
+        try await Startup.run("billing.schedule") { environment, logger in
+            let configuration = try ServeConfiguration(environment: environment)
+            try await BillingServer(configuration: configuration, logger: logger).run(consumers: [], intake: false, scheduler: true)
         }
     }
 }
@@ -102,7 +114,7 @@ struct Consume: AsyncParsableCommand {
                 }
                 consumers = consumers.filter { names.contains($0.name) }
             }
-            try await BillingServer(configuration: configuration, logger: logger).run(consumers: consumers, intake: false)
+            try await BillingServer(configuration: configuration, logger: logger).run(consumers: consumers, intake: false, scheduler: false)
         }
     }
 }

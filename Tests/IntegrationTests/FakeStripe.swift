@@ -52,6 +52,7 @@ final class FakeStripe: Sendable {
     }
 
     /// Serves until `body` returns; `body` gets the base URL (`http://127.0.0.1:PORT`).
+    @discardableResult
     func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
         let router = Router()
         router.on("**", method: .post) { request, context in try await self.answer(request, context) }

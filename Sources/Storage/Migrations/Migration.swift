@@ -19,5 +19,6 @@ extension Migration {
         .m0002_stripeEvents,
         .m0003_lifecycle,
         .m0004_lifecycleCommands,
+        .m0005_dunning,
     ]
 }

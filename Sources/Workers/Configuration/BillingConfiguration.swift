@@ -140,6 +140,15 @@ public struct EnvironmentReader: Sendable {
         return level
     }
 
+    /// `BILLING_DUNNING_FILE` (default `config/dunning.yaml`), `BILLING_DAY_SECONDS` (the length
+    /// of a schedule "day", default 86400: shorter for tests and demos) and
+    /// `BILLING_SCHEDULER_INTERVAL_MS` (how often the scheduler looks for due steps, default 1000).
+    public func dunning() throws(ConfigurationError) -> DunningSettings {
+        DunningSettings(policyFile: optional("BILLING_DUNNING_FILE") ?? "config/dunning.yaml",
+                        daySeconds: Int64(try integer("BILLING_DAY_SECONDS", default: 86_400, range: 1...86_400)),
+                        schedulerInterval: .milliseconds(try integer("BILLING_SCHEDULER_INTERVAL_MS", default: 1_000, range: 10...600_000)))
+    }
+
     /// `BILLING_PLANS_FILE` (default `config/plans.yaml`, relative to the working directory).
     public func plansFile() -> String {
         optional("BILLING_PLANS_FILE") ?? "config/plans.yaml"
@@ -174,6 +183,19 @@ public struct StripeSettings: Sendable, Equatable {
     }
 }
 
+/// How dunning runs.
+public struct DunningSettings: Sendable, Equatable {
+    public var policyFile: String
+    public var daySeconds: Int64
+    public var schedulerInterval: Duration
+
+    public init(policyFile: String = "config/dunning.yaml", daySeconds: Int64 = 86_400, schedulerInterval: Duration = .seconds(1)) {
+        self.policyFile = policyFile
+        self.daySeconds = daySeconds
+        self.schedulerInterval = schedulerInterval
+    }
+}
+
 /// Everything `billing serve` needs.
 public struct ServeConfiguration: Sendable {
     public var amqp: AMQPConfiguration
@@ -184,6 +206,7 @@ public struct ServeConfiguration: Sendable {
     public var opsToken: Secret
     public var consumersDirectory: String
     public var plansFile: String
+    public var dunning: DunningSettings
 
     public init(environment: EnvironmentReader) throws(ConfigurationError) {
         amqp = try environment.amqp()
@@ -194,5 +217,6 @@ public struct ServeConfiguration: Sendable {
         opsToken = try environment.opsToken()
         consumersDirectory = environment.consumersDirectory()
         plansFile = environment.plansFile()
+        dunning = try environment.dunning()
     }
 }

@@ -1,0 +1,121 @@
+import BillingCore
+import Foundation
+import PostgresNIO
+import Storage
+import Stripe
+import StripeFixtures
+import Testing
+
+extension Integration {
+    /// `billing serve` with one-second days and the fake Stripe API: failed payments run the
+    /// tier's schedule through the scheduler and the dunning consumer.
+    @Suite("Dunning end to end")
+    struct DunningEndToEndTests {
+        let logger = TestServers.logger
+
+        func deliver(_ serve: ServeProcess, _ body: String) async throws {
+            let bytes = Array(body.utf8)
+            let signature = WebhookSignatureVerifier.header(payload: bytes, secret: ServeProcess.webhookSecret,
+                                                            timestamp: Int64(Date().timeIntervalSince1970))
+            let answer = try await HTTP.request("\(serve.url)/webhooks/stripe", method: "POST",
+                                                headers: ["Content-Type": "application/json", "Stripe-Signature": signature], body: bytes)
+            #expect(answer.status == 200, "\(answer.body)")
+        }
+
+        func scalar<T: PostgresDecodable & Sendable>(_ query: PostgresQuery, as type: T.Type) async throws -> T? {
+            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { database in
+                for try await value in try await database.client.query(query, logger: logger).decode(T.self) { return value }
+                return nil
+            }
+        }
+
+        func serviceState(_ tenant: String) async throws -> String {
+            try await scalar("SELECT state FROM tenant_service_states WHERE tenant_id = \(tenant)", as: String.self) ?? "normal"
+        }
+
+        /// A Team tenant with an active subscription, known to the lifecycle consumer.
+        func seed(_ serve: ServeProcess, tag: String) async throws {
+            try await deliver(serve, StripeFixtures.customerEvent(id: "evt_\(tag)_c", created: 100, customer: "cus_\(tag)", tenant: "tenant_\(tag)"))
+            try await deliver(serve, StripeFixtures.subscriptionEvent(id: "evt_\(tag)_s", created: 101, subscription: "sub_\(tag)",
+                                                                      customer: "cus_\(tag)", status: "active"))
+            #expect(try await eventually {
+                try await scalar("SELECT count(*) FROM subscriptions WHERE stripe_subscription_id = \("sub_\(tag)")", as: Int.self) == 1
+            })
+        }
+
+        func failed(_ tag: String, attempts: Int = 1, eventSuffix: String = "f1") -> String {
+            StripeFixtures.invoiceEvent(id: "evt_\(tag)_\(eventSuffix)", type: "invoice.payment_failed", created: Int64(Date().timeIntervalSince1970),
+                                        invoice: "in_\(tag)", customer: "cus_\(tag)", subscription: "sub_\(tag)", status: "open",
+                                        attemptCount: attempts)
+        }
+
+        func serve(_ base: String) async throws -> ServeProcess {
+            try await ServeProcess(environment: ["STRIPE_API_BASE": base, "BILLING_DAY_SECONDS": "1", "BILLING_SCHEDULER_INTERVAL_MS": "100"])
+        }
+
+        @Test func theTeamScheduleRetriesOnItsDaysThenDegradesAndSuspends() async throws {
+            let stripe = FakeStripe()
+            stripe.script("/v1/invoices", Array(repeating: .decline(), count: 4))
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            try await stripe.run { base in
+                let serve = try await serve(base)
+                try await seed(serve, tag: tag)
+                try await deliver(serve, failed(tag))
+                try await deliver(serve, failed(tag))  // the same event again: one case
+                #expect(try await eventually(timeout: .seconds(20)) { try await serviceState("tenant_\(tag)") == "degraded" })
+                #expect(stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.count == 4)
+                #expect(try await eventually(timeout: .seconds(25)) { try await serviceState("tenant_\(tag)") == "suspended" })
+                #expect(try await serve.stop() == 0)
+            }
+            let keys = stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)
+            #expect(keys == [1, 3, 7, 14].map { "dc_in_\(tag):retry-day-\($0)" })
+            #expect(try await scalar("SELECT count(*) FROM dunning_cases WHERE stripe_invoice_id = \("in_\(tag)")", as: Int.self) == 1)
+            let outcomes = try await scalar("""
+                SELECT string_agg(step_key || '=' || status, ',' ORDER BY due_at, step_key) FROM dunning_steps WHERE case_id = \("dc_in_\(tag)")
+                """, as: String.self)
+            #expect(outcomes == "notify-day-0=done,retry-day-1=done,notify-day-3=done,retry-day-3=done,notify-day-7=done,retry-day-7=done,"
+                + "degrade-day-14=done,notify-day-14=done,retry-day-14=done,suspend-day-30=done")
+        }
+
+        @Test func aDeclineThenASuccessClosesTheCaseAndSkipsTheRest() async throws {
+            let stripe = FakeStripe()
+            stripe.script("/v1/invoices", [.decline()])
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            try await stripe.run { base in
+                let serve = try await serve(base)
+                try await seed(serve, tag: tag)
+                try await deliver(serve, failed(tag))
+                #expect(try await eventually(timeout: .seconds(15)) {
+                    try await scalar("SELECT close_reason FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: String?.self) == "paid"
+                })
+                #expect(try await serve.stop() == 0)
+            }
+            let pays = stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)
+            #expect(pays == ["dc_in_\(tag):retry-day-1", "dc_in_\(tag):retry-day-3"])
+            #expect(try await scalar("SELECT outcome FROM dunning_steps WHERE case_id = \("dc_in_\(tag)") AND step_key = 'retry-day-1'",
+                                     as: String?.self) == "declined: insufficient_funds")
+            #expect(try await scalar("SELECT count(*) FROM dunning_steps WHERE case_id = \("dc_in_\(tag)") AND status = 'pending'", as: Int.self) == 0)
+            #expect(try await serviceState("tenant_\(tag)") == "normal")
+        }
+
+        @Test func anInvoicePaidBeforeItsFailureArrivesOpensNoCase() async throws {
+            let stripe = FakeStripe()
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            try await stripe.run { base in
+                let serve = try await serve(base)
+                try await seed(serve, tag: tag)
+                try await deliver(serve, StripeFixtures.invoiceEvent(id: "evt_\(tag)_paid", type: "invoice.paid", created: Int64(Date().timeIntervalSince1970),
+                                                                     invoice: "in_\(tag)", customer: "cus_\(tag)", subscription: "sub_\(tag)",
+                                                                     status: "paid", amountPaid: 20_000, attemptCount: 2))
+                #expect(try await eventually {
+                    try await scalar("SELECT status FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: String.self) == "closed"
+                })
+                try await deliver(serve, failed(tag))
+                try await Task.sleep(for: .seconds(3))  // three schedule days: a case would have retried by now
+                #expect(try await serve.stop() == 0)
+            }
+            #expect(stripe.requests.isEmpty)
+            #expect(try await scalar("SELECT count(*) FROM dunning_steps WHERE case_id = \("dc_in_\(tag)")", as: Int.self) == 0)
+        }
+    }
+}
