@@ -239,3 +239,10 @@ public struct DunningStore: Sendable {
         return records
     }
 }
+
+/// Decoding of dunning rows read as JSON outside a ``DunningStore``.
+public enum DunningRecords {
+    public static func decode(_ json: String) throws -> CaseRecord {
+        try RecordCoding.decoder.decode(CaseRecord.self, from: Data(json.utf8))
+    }
+}

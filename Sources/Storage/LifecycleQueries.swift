@@ -106,6 +106,12 @@ public struct LifecycleQueries: Sendable {
             """)
     }
 
+    /// The tenant's open dunning cases.
+    public func openDunningCases(tenantID: String) async throws -> [DunningCase] {
+        try await rows(CaseRecord.self, "SELECT to_jsonb(c)::text FROM dunning_cases c WHERE tenant_id = \(tenantID) AND status = 'open'")
+            .map(\.dunningCase)
+    }
+
     /// The service state dunning set for the tenant (normal when none).
     public func serviceState(tenantID: String) async throws -> ServiceState {
         let rows = try await query("SELECT state FROM tenant_service_states WHERE tenant_id = \(tenantID)")

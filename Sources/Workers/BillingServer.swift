@@ -49,7 +49,9 @@ public struct BillingServer: Sendable {
             publisher: amqp,
             metrics: IntakeMetrics(registry: registry),
             readiness: ReadinessChecks(checks),
-            operatorRoutes: LifecycleRoutes(queries: LifecycleQueries(client: database.client, logger: logger), plans: plans).routes,
+            operatorRoutes: LifecycleRoutes(queries: LifecycleQueries(client: database.client, logger: logger), plans: plans,
+                                            dunning: dunning, daySeconds: configuration.dunning.daySeconds).routes
+                + DunningRoutes(database: database.client, logger: logger).routes,
             logger: logger)
         let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port,
                                      eventLoopThreads: configuration.http.eventLoopThreads)

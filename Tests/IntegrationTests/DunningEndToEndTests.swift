@@ -62,6 +62,13 @@ extension Integration {
                 try await seed(serve, tag: tag)
                 try await deliver(serve, failed(tag))
                 try await deliver(serve, failed(tag))  // the same event again: one case
+                // Team's grace is 3 days: then entitlements say the payment is overdue, service still full.
+                #expect(try await eventually(timeout: .seconds(10)) {
+                    let answer = try await HTTP.request("\(serve.url)/v1/tenants/tenant_\(tag)/entitlements",
+                                                        headers: ["Authorization": "Bearer \(ServeProcess.opsToken)"])
+                    let json = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+                    return json?["payment_overdue"] as? Bool == true && json?["access"] as? String == "full"
+                })
                 #expect(try await eventually(timeout: .seconds(20)) { try await serviceState("tenant_\(tag)") == "degraded" })
                 #expect(stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.count == 4)
                 #expect(try await eventually(timeout: .seconds(25)) { try await serviceState("tenant_\(tag)") == "suspended" })
@@ -88,6 +95,18 @@ extension Integration {
                 #expect(try await eventually(timeout: .seconds(15)) {
                     try await scalar("SELECT close_reason FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: String?.self) == "paid"
                 })
+                // The operator's view of it.
+                let auth = ["Authorization": "Bearer \(ServeProcess.opsToken)"]
+                let one = try await HTTP.request("\(serve.url)/v1/dunning/cases/dc_in_\(tag)", headers: auth)
+                #expect(one.status == 200)
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(one.body.utf8)) as? [String: Any])
+                #expect((body["case"] as? [String: Any])?["close_reason"] as? String == "paid")
+                let steps = try #require(body["steps"] as? [[String: Any]])
+                #expect(steps.first { $0["step_key"] as? String == "retry-day-1" }?["outcome"] as? String == "declined: insufficient_funds")
+                let list = try await HTTP.request("\(serve.url)/v1/dunning/cases?status=closed&tenant_id=tenant_\(tag)", headers: auth)
+                #expect(((try JSONSerialization.jsonObject(with: Data(list.body.utf8)) as? [String: Any])?["cases"] as? [Any])?.count == 1)
+                #expect(try await HTTP.request("\(serve.url)/v1/dunning/cases/dc_nothing", headers: auth).status == 404)
+                #expect(try await HTTP.request("\(serve.url)/v1/dunning/cases/dc_in_\(tag)").status == 401)
                 #expect(try await serve.stop() == 0)
             }
             let pays = stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)

@@ -17,11 +17,16 @@ import Storage
 public struct LifecycleRoutes: Sendable {
     let queries: LifecycleQueries
     let plans: PlanCatalog
+    let dunning: DunningPolicy
+    let daySeconds: Int64
     let now: @Sendable () -> Date
 
-    public init(queries: LifecycleQueries, plans: PlanCatalog, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(queries: LifecycleQueries, plans: PlanCatalog, dunning: DunningPolicy = .seed, daySeconds: Int64 = 86_400,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.queries = queries
         self.plans = plans
+        self.dunning = dunning
+        self.daySeconds = daySeconds
         self.now = now
     }
 
@@ -59,13 +64,17 @@ public struct LifecycleRoutes: Sendable {
         let plan = subscription?.tier.map { plans[$0] }
         var computed = Entitlements.compute(plan: plan, status: subscription?.status, serviceState: serviceState,
                                             restrictions: plans.restrictions)
+        let openCases = try await queries.openDunningCases(tenantID: tenantID)
+        let overdue = DunningCases.paymentOverdue(openCases: openCases, now: Int64(now().timeIntervalSince1970), policy: dunning,
+                                                  daySeconds: daySeconds)
         if let subscription, subscription.tier == nil {
             computed.reason = "subscription price \(subscription.priceID ?? "?") maps to no plan; configure price_map in config/plans.yaml"
         }
         return EntitlementsAnswer(
             tenantID: tenantID, subscriptionID: subscription?.stripeSubscriptionID, tier: computed.tier, status: subscription?.status,
             serviceState: serviceState, access: computed.access, features: computed.features.sorted(), aiRequests: computed.aiRequests,
-            limits: computed.limits.map(LimitsAnswer.init), reason: computed.reason)
+            limits: computed.limits.map(LimitsAnswer.init), reason: computed.reason, paymentOverdue: overdue,
+            openDunningCases: openCases.count)
     }
 
     func details(_ subscription: SubscriptionRecord, tenantID: String?) async throws -> SubscriptionAnswer {
@@ -216,10 +225,13 @@ struct EntitlementsAnswer: Encodable, Sendable {
     var aiRequests: Bool
     var limits: LimitsAnswer?
     var reason: String
+    /// Past the grace period of the tenant's oldest open dunning case (service is still full).
+    var paymentOverdue: Bool
+    var openDunningCases: Int
 
     enum CodingKeys: String, CodingKey {
         case tenantID = "tenant_id", subscriptionID = "subscription_id", tier, status, serviceState = "service_state", access
-        case features, aiRequests = "ai_requests", limits, reason
+        case features, aiRequests = "ai_requests", limits, reason, paymentOverdue = "payment_overdue", openDunningCases = "open_dunning_cases"
     }
 }
 

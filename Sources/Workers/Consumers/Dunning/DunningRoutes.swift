@@ -1,0 +1,63 @@
+import BillingCore
+import Foundation
+import Intake
+import Logging
+import PostgresNIO
+import Storage
+
+/// Dunning's operator endpoints:
+///
+/// - `GET /v1/dunning/cases?status=open|closed&tenant_id=…[&limit=N]`: cases, newest first.
+/// - `GET /v1/dunning/cases/{case_id}`: one case with its steps (due time, status, reason,
+///   outcome).
+public struct DunningRoutes: Sendable {
+    let database: PostgresClient
+    let logger: Logger
+
+    public init(database: PostgresClient, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    public var routes: [OperatorRoute] {
+        [
+            OperatorRoute("v1/dunning/cases") { request in try await cases(query: request.query) },
+            OperatorRoute("v1/dunning/cases/:case_id") { request in
+                let id = try request.parameter("case_id")
+                return try await database.withConnection { connection in
+                    let store = DunningStore(connection: connection, logger: logger)
+                    guard let found = try await store.caseByID(id, lock: false) else { throw OperatorError.notFound("no dunning case \(id)") }
+                    return CaseAnswer(case: found, steps: try await store.steps(caseID: id))
+                }
+            },
+        ]
+    }
+
+    func cases(query: [String: String]) async throws -> CasesAnswer {
+        let status = query["status"]
+        if let status, DunningCase.Status(rawValue: status) == nil { throw OperatorError.badRequest("status must be open or closed") }
+        var limit = 100
+        if let text = query["limit"] {
+            guard let value = Int(text), (1...1000).contains(value) else { throw OperatorError.badRequest("limit must be 1 to 1000") }
+            limit = value
+        }
+        let tenant = query["tenant_id"]
+        let rows = try await database.query("""
+            SELECT to_jsonb(c)::text FROM dunning_cases c
+             WHERE (\(status)::text IS NULL OR status = \(status)) AND (\(tenant)::text IS NULL OR tenant_id = \(tenant))
+             ORDER BY opened_at DESC LIMIT \(limit)
+            """, logger: logger)
+        var cases: [CaseRecord] = []
+        for try await json in rows.decode(String.self) { cases.append(try DunningRecords.decode(json)) }
+        return CasesAnswer(cases: cases)
+    }
+}
+
+struct CasesAnswer: Encodable, Sendable {
+    var cases: [CaseRecord]
+}
+
+struct CaseAnswer: Encodable, Sendable {
+    var `case`: CaseRecord
+    var steps: [StepRecord]
+}
