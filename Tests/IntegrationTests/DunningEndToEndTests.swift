@@ -55,8 +55,8 @@ extension Integration {
 
         @Test func theTeamScheduleRetriesOnItsDaysThenDegradesAndSuspends() async throws {
             let stripe = FakeStripe()
-            stripe.script("/v1/invoices", Array(repeating: .decline(), count: 4))
             let tag = UUID().uuidString.prefix(8).lowercased()
+            stripe.script("/v1/invoices/in_\(tag)", Array(repeating: .decline(), count: 4))
             try await stripe.run { base in
                 let serve = try await serve(base)
                 try await seed(serve, tag: tag)
@@ -86,8 +86,8 @@ extension Integration {
 
         @Test func aDeclineThenASuccessClosesTheCaseAndSkipsTheRest() async throws {
             let stripe = FakeStripe()
-            stripe.script("/v1/invoices", [.decline()])
             let tag = UUID().uuidString.prefix(8).lowercased()
+            stripe.script("/v1/invoices/in_\(tag)", [.decline()])
             try await stripe.run { base in
                 let serve = try await serve(base)
                 try await seed(serve, tag: tag)
@@ -115,6 +115,32 @@ extension Integration {
                                      as: String?.self) == "declined: insufficient_funds")
             #expect(try await scalar("SELECT count(*) FROM dunning_steps WHERE case_id = \("dc_in_\(tag)") AND status = 'pending'", as: Int.self) == 0)
             #expect(try await serviceState("tenant_\(tag)") == "normal")
+        }
+
+        @Test func aHardDeclinePausesRetriesUntilThePaymentMethodChanges() async throws {
+            let stripe = FakeStripe()
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            stripe.script("/v1/invoices/in_\(tag)", [.decline("card_declined", declineCode: "stolen_card")])
+            try await stripe.run { base in
+                let serve = try await serve(base)
+                try await seed(serve, tag: tag)
+                try await deliver(serve, failed(tag))
+                // Day 1's retry is declined as stolen; days 3 and 7 pass without a call.
+                #expect(try await eventually(timeout: .seconds(12)) {
+                    try await scalar("SELECT status FROM dunning_steps WHERE case_id = \("dc_in_\(tag)") AND step_key = 'retry-day-7'",
+                                     as: String.self) == "skipped"
+                })
+                #expect(stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.count == 1)
+                // A new card: one retry at once, which succeeds and closes the case.
+                try await deliver(serve, #"{"id":"evt_\#(tag)_pm","object":"event","type":"payment_method.attached","created":\#(Int64(Date().timeIntervalSince1970)),"data":{"object":{"id":"pm_new","object":"payment_method","customer":"cus_\#(tag)"}}}"#)
+                #expect(try await eventually(timeout: .seconds(10)) {
+                    try await scalar("SELECT close_reason FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: String?.self) == "paid"
+                })
+                #expect(try await serve.stop() == 0)
+            }
+            let pays = stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)
+            #expect(pays == ["dc_in_\(tag):retry-day-1", "dc_in_\(tag):retry-new-method-evt_\(tag)_pm"])
+            #expect(try await scalar("SELECT last_decline_code FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: String?.self) == "stolen_card")
         }
 
         @Test func anInvoicePaidBeforeItsFailureArrivesOpensNoCase() async throws {

@@ -54,6 +54,15 @@ extension Integration {
             return ids
         }
 
+        /// Closes the test's cases, so no later scheduler (a `billing serve` of another test)
+        /// picks up their steps.
+        func cleanUp(_ database: Database, _ cases: [String]) async throws {
+            try await database.client.query(
+                "UPDATE dunning_steps SET status = 'skipped', reason = 'test finished' WHERE case_id = ANY(\(cases)) AND status IN ('pending', 'dispatched')",
+                logger: logger)
+            try await database.client.query("UPDATE dunning_cases SET status = 'closed' WHERE case_id = ANY(\(cases))", logger: logger)
+        }
+
         func drain(_ scheduler: DunningScheduler) async throws {
             while try await scheduler.pass().taken > 0 {}
         }
@@ -85,6 +94,7 @@ extension Integration {
                 #expect(ids.count == cases.count * 2)  // notify-day-0 and retry-day-1 (outreach is enterprise-only)
                 #expect(Set(ids).count == ids.count, "no step dispatched twice")
                 #expect(try await statuses(database, caseID: cases[0]).prefix(2) == ["notify-day-0=dispatched", "retry-day-1=dispatched"])
+                try await cleanUp(database, cases)
             }
         }
 
@@ -104,6 +114,7 @@ extension Integration {
                 #expect(try await statuses(database, caseID: cases[0]).first == "notify-day-0=dispatched")
                 // The same message id twice: the consumer's inbox takes it once.
                 #expect(publisher.ids(prefix: "step:\(cases[0]):") == ["step:\(cases[0]):notify-day-0", "step:\(cases[0]):notify-day-0"])
+                try await cleanUp(database, cases)
             }
         }
 
@@ -121,6 +132,7 @@ extension Integration {
                 let skipped = try await statuses(database, caseID: cases[0]).filter { $0.hasSuffix("=skipped") }
                 #expect(skipped == ["notify-day-0=skipped", "retry-day-1=skipped", "notify-day-3=skipped", "retry-day-3=skipped",
                                     "notify-day-7=skipped", "retry-day-7=skipped"])
+                try await cleanUp(database, cases)
             }
         }
     }

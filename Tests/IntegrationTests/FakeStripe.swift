@@ -23,8 +23,8 @@ final class FakeStripe: Sendable {
         /// Answers only after `delay` (longer than the client's timeout: a timeout).
         case hang(Duration)
 
-        static func decline(_ code: String = "card_declined") -> Behaviour {
-            .answer(status: 402, body: #"{"error":{"type":"card_error","code":"\#(code)","decline_code":"insufficient_funds","message":"Your card has insufficient funds."}}"#)
+        static func decline(_ code: String = "card_declined", declineCode: String = "insufficient_funds") -> Behaviour {
+            .answer(status: 402, body: #"{"error":{"type":"card_error","code":"\#(code)","decline_code":"\#(declineCode)","message":"Your card was declined."}}"#)
         }
         static let serverError = Behaviour.answer(status: 500, body: #"{"error":{"type":"api_error","message":"An unknown error occurred"}}"#)
         static let tooManyRequests = Behaviour.answer(status: 429, body: #"{"error":{"type":"invalid_request_error","code":"rate_limit","message":"Too many requests"}}"#)
