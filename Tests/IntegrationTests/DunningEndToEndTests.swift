@@ -53,12 +53,16 @@ extension Integration {
             try await ServeProcess(environment: ["STRIPE_API_BASE": base, "BILLING_DAY_SECONDS": "1", "BILLING_SCHEDULER_INTERVAL_MS": "100"])
         }
 
-        @Test func theTeamScheduleRetriesOnItsDaysThenDegradesAndSuspends() async throws {
+        /// Two `billing serve` processes, each with a scheduler and the consumers, share the work:
+        /// every step still runs once.
+        @Test func theTeamScheduleRetriesOnItsDaysThenDegradesAndSuspendsWithTwoProcesses() async throws {
             let stripe = FakeStripe()
             let tag = UUID().uuidString.prefix(8).lowercased()
             stripe.script("/v1/invoices/in_\(tag)", Array(repeating: .decline(), count: 4))
             try await stripe.run { base in
                 let serve = try await serve(base)
+                let second = try await ServeProcess(["serve"], environment: ["STRIPE_API_BASE": base, "BILLING_DAY_SECONDS": "1",
+                                                                             "BILLING_SCHEDULER_INTERVAL_MS": "100"])
                 try await seed(serve, tag: tag)
                 try await deliver(serve, failed(tag))
                 try await deliver(serve, failed(tag))  // the same event again: one case
@@ -73,6 +77,7 @@ extension Integration {
                 #expect(stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.count == 4)
                 #expect(try await eventually(timeout: .seconds(25)) { try await serviceState("tenant_\(tag)") == "suspended" })
                 #expect(try await serve.stop() == 0)
+                #expect(try await second.stop() == 0)
             }
             let keys = stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)
             #expect(keys == [1, 3, 7, 14].map { "dc_in_\(tag):retry-day-\($0)" })
@@ -87,7 +92,8 @@ extension Integration {
         @Test func aDeclineThenASuccessClosesTheCaseAndSkipsTheRest() async throws {
             let stripe = FakeStripe()
             let tag = UUID().uuidString.prefix(8).lowercased()
-            stripe.script("/v1/invoices/in_\(tag)", [.decline()])
+            // Day 1 declined; day 3 throttled, then a server error, then paid: one key for all three.
+            stripe.script("/v1/invoices/in_\(tag)", [.decline(), .tooManyRequests, .serverError])
             try await stripe.run { base in
                 let serve = try await serve(base)
                 try await seed(serve, tag: tag)
@@ -110,7 +116,8 @@ extension Integration {
                 #expect(try await serve.stop() == 0)
             }
             let pays = stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)
-            #expect(pays == ["dc_in_\(tag):retry-day-1", "dc_in_\(tag):retry-day-3"])
+            #expect(pays == ["dc_in_\(tag):retry-day-1"] + Array(repeating: "dc_in_\(tag):retry-day-3", count: 3))
+            #expect(stripe.effects.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.count == 1)
             #expect(try await scalar("SELECT outcome FROM dunning_steps WHERE case_id = \("dc_in_\(tag)") AND step_key = 'retry-day-1'",
                                      as: String?.self) == "declined: insufficient_funds")
             #expect(try await scalar("SELECT count(*) FROM dunning_steps WHERE case_id = \("dc_in_\(tag)") AND status = 'pending'", as: Int.self) == 0)
