@@ -238,25 +238,3 @@ public struct StripeCustomer: Decodable, Sendable, Equatable {
         deleted = try container.decodeIfPresent(Bool.self, forKey: .deleted) ?? false
     }
 }
-
-/// A Stripe event with its `data.object` decoded as `Object`.
-public struct StripeEvent<Object: Decodable & Sendable>: Decodable, Sendable {
-    public var id: String
-    public var type: String
-    public var created: Int64
-    public var object: Object
-
-    enum CodingKeys: String, CodingKey { case id, type, created, data }
-    enum DataKeys: String, CodingKey { case object }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        id = try container.decode(String.self, forKey: .id)
-        type = try container.decode(String.self, forKey: .type)
-        created = try container.decode(Int64.self, forKey: .created)
-        object = try container.nestedContainer(keyedBy: DataKeys.self, forKey: .data).decode(Object.self, forKey: .object)
-    }
-
-    /// The snapshot's place in time, for ``SnapshotDecision``.
-    public var version: SnapshotVersion { SnapshotVersion(created: created, eventID: id) }
-}

@@ -13,12 +13,7 @@ extension Integration {
         let logger = TestServers.logger
 
         func deliver(_ serve: ServeProcess, _ body: String) async throws {
-            let bytes = Array(body.utf8)
-            let signature = WebhookSignatureVerifier.header(payload: bytes, secret: ServeProcess.webhookSecret,
-                                                            timestamp: Int64(Date().timeIntervalSince1970))
-            let answer = try await HTTP.request("\(serve.url)/webhooks/stripe", method: "POST",
-                                                headers: ["Content-Type": "application/json", "Stripe-Signature": signature], body: bytes)
-            #expect(answer.status == 200, "\(answer.body)")
+            #expect(try await serve.deliverStripe(body) == 200)
         }
 
         func get(_ serve: ServeProcess, _ path: String, token: String? = ServeProcess.opsToken) async throws -> (status: Int, json: [String: Any]) {

@@ -1,4 +1,5 @@
 import Foundation
+import Stripe
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -62,6 +63,17 @@ final class ServeProcess: @unchecked Sendable {
     }
 
     deinit { if process.isRunning { process.terminate() } }
+}
+
+extension ServeProcess {
+    /// Posts a Stripe webhook signed with the test secret, as Stripe would; returns the status.
+    @discardableResult
+    func deliverStripe(_ body: String) async throws -> Int {
+        let bytes = Array(body.utf8)
+        let signature = WebhookSignatureVerifier.header(payload: bytes, secret: Self.webhookSecret, timestamp: Int64(Date().timeIntervalSince1970))
+        return try await HTTP.request("\(url)/webhooks/stripe", method: "POST",
+                                      headers: ["Content-Type": "application/json", "Stripe-Signature": signature], body: bytes).status
+    }
 }
 
 enum HTTP {

@@ -1,23 +1,17 @@
 import BillingCore
 import Foundation
-import Yams
 
 /// Reads `config/dunning.yaml` into a ``DunningPolicy``; errors name the file and the key.
 public enum DunningPolicyFile {
     public static func load(path: String) throws(ConfigurationFileError) -> DunningPolicy {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ConfigurationFileError(file: path, key: nil, reason: "cannot read the file")
-        }
-        return try parse(yaml: text, file: path)
+        try parse(yaml: try YAMLFile.text(at: path), file: path)
     }
 
     public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> DunningPolicy {
         func fail(_ key: String?, _ reason: String) -> ConfigurationFileError {
             ConfigurationFileError(file: file, key: key, reason: reason)
         }
-        let loaded: Any?
-        do { loaded = try Yams.load(yaml: text) } catch { throw fail(nil, "not valid YAML: \(error)") }
-        guard let root = loaded as? [String: Any] else { throw fail(nil, "expected a mapping at the top level") }
+        let root = try YAMLFile.mapping(text, file: file)
         try PlanCatalogFile.rejectUnknown(root, known: ["retries", "after_suspension", "schedules"], prefix: "", fail: fail)
 
         var policy = DunningPolicy(schedules: [:])

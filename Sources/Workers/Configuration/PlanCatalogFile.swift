@@ -1,23 +1,17 @@
 import BillingCore
 import Foundation
-import Yams
 
 /// Reads `config/plans.yaml` into a ``PlanCatalog``; errors name the file and the key.
 public enum PlanCatalogFile {
     public static func load(path: String) throws(ConfigurationFileError) -> PlanCatalog {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ConfigurationFileError(file: path, key: nil, reason: "cannot read the file")
-        }
-        return try parse(yaml: text, file: path)
+        try parse(yaml: try YAMLFile.text(at: path), file: path)
     }
 
     public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> PlanCatalog {
         func fail(_ key: String?, _ reason: String) -> ConfigurationFileError {
             ConfigurationFileError(file: file, key: key, reason: reason)
         }
-        let loaded: Any?
-        do { loaded = try Yams.load(yaml: text) } catch { throw fail(nil, "not valid YAML: \(error)") }
-        guard let root = loaded as? [String: Any] else { throw fail(nil, "expected a mapping at the top level") }
+        let root = try YAMLFile.mapping(text, file: file)
         try rejectUnknown(root, known: ["currency", "plans", "price_map", "service_states"], prefix: "", fail: fail)
         guard let code = root["currency"] as? String, code.count == 3 else { throw fail("currency", "required; an ISO 4217 code such as usd") }
         let currency = Currency(code)

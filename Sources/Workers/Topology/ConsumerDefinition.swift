@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// One consumer as `consumers/<name>.yaml` declares it: its queue, what it is bound to, how
 /// much it takes at once, and how failures are retried. The same file drives
@@ -61,9 +60,7 @@ extension ConsumerDefinition {
         func fail(_ key: String?, _ reason: String) -> ConfigurationFileError {
             ConfigurationFileError(file: file, key: key, reason: reason)
         }
-        let loaded: Any?
-        do { loaded = try Yams.load(yaml: text) } catch { throw fail(nil, "not valid YAML: \(error)") }
-        guard let root = loaded as? [String: Any] else { throw fail(nil, "expected a mapping at the top level") }
+        let root = try YAMLFile.mapping(text, file: file)
         if let unknown = Set(root.keys).subtracting(knownKeys).sorted().first {
             throw fail(unknown, "unknown key (known: \(knownKeys.sorted().joined(separator: ", ")))")
         }
@@ -147,10 +144,7 @@ extension ConsumerDefinition {
         var definitions: [ConsumerDefinition] = []
         for file in files {
             let path = (directory as NSString).appendingPathComponent(file)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw ConfigurationFileError(file: path, key: nil, reason: "cannot read the file")
-            }
-            definitions.append(try parse(yaml: text, file: path))
+            definitions.append(try parse(yaml: try YAMLFile.text(at: path), file: path))
         }
         var seen: [String: String] = [:]
         for definition in definitions {
