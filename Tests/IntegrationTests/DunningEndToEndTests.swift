@@ -1,3 +1,4 @@
+import AMQP
 import BillingCore
 import Foundation
 import PostgresNIO
@@ -143,6 +144,59 @@ extension Integration {
             let pays = stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)
             #expect(pays == ["dc_in_\(tag):retry-day-1", "dc_in_\(tag):retry-new-method-evt_\(tag)_pm"])
             #expect(try await scalar("SELECT last_decline_code FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: String?.self) == "stolen_card")
+        }
+
+        /// The notification requests dunning published for `tag` (read off `billing.notifications`,
+        /// which has no consumer yet; other messages are put back).
+        func notificationRequests(_ tag: String) async throws -> [[String: Any]] {
+            let bodies = try await AMQPConnection.withConnection(configuration: TestServers.amqp, logger: logger) { connection in
+                var found: [Data] = [], others: [AMQPDelivery] = []
+                while let delivery = try await connection.get(queue: "billing.notifications") {
+                    if String(decoding: delivery.body, as: UTF8.self).contains(tag) {
+                        found.append(Data(delivery.body))
+                        try await delivery.ack()
+                    } else {
+                        others.append(delivery)
+                    }
+                }
+                try await others.last?.nack(multiple: true, requeue: true)
+                return found
+            }
+            return try bodies.map { try #require(try JSONSerialization.jsonObject(with: $0) as? [String: Any]) }
+        }
+
+        @Test func actionRequiredAndANewDefaultCardAreHandled() async throws {
+            let stripe = FakeStripe()
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            stripe.script("/v1/invoices/in_\(tag)", [.decline("card_declined", declineCode: "lost_card")])
+            try await stripe.run { base in
+                let serve = try await serve(base)
+                try await seed(serve, tag: tag)
+                try await deliver(serve, failed(tag))
+                let now = Int64(Date().timeIntervalSince1970)
+                try await deliver(serve, StripeFixtures.invoiceEvent(id: "evt_\(tag)_sca", type: "invoice.payment_action_required", created: now,
+                                                                     invoice: "in_\(tag)", customer: "cus_\(tag)", subscription: "sub_\(tag)",
+                                                                     status: "open", attemptCount: 1))
+                #expect(try await eventually(timeout: .seconds(8)) {
+                    try await scalar("SELECT retries_paused_reason FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: String?.self) == "lost_card"
+                })
+                // The customer sets a new default card: Stripe's customer.updated names the change in previous_attributes.
+                try await deliver(serve, #"{"id":"evt_\#(tag)_cu","object":"event","type":"customer.updated","created":\#(now + 2),"data":{"object":{"id":"cus_\#(tag)","object":"customer","metadata":{"tenant_id":"tenant_\#(tag)"},"invoice_settings":{"default_payment_method":"pm_new"}},"previous_attributes":{"invoice_settings":{"default_payment_method":"pm_old"}}}}"#)
+                #expect(try await eventually(timeout: .seconds(8)) {
+                    try await scalar("SELECT close_reason FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: String?.self) == "paid"
+                })
+                #expect(try await serve.stop() == 0)
+            }
+            let requests = try await notificationRequests(tag)
+            let templates = Set(requests.compactMap { ($0["data"] as? [String: Any])?["template"] as? String })
+            #expect(templates.isSuperset(of: ["payment_failed", "payment_action_required", "payment_recovered"]), "\(templates)")
+            let action = try #require(requests.first { ($0["data"] as? [String: Any])?["template"] as? String == "payment_action_required" })
+            let data = try #require(action["data"] as? [String: Any])
+            #expect(data["roles"] as? [String] == ["billing", "admin"])
+            #expect((data["data"] as? [String: Any])?["invoice_url"] as? String == "https://invoice.stripe.com/i/in_\(tag)")
+            #expect(action["tenant_id"] as? String == "tenant_\(tag)")
+            #expect(stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)
+                == ["dc_in_\(tag):retry-day-1", "dc_in_\(tag):retry-new-method-evt_\(tag)_cu"])
         }
 
         @Test func anInvoicePaidBeforeItsFailureArrivesOpensNoCase() async throws {

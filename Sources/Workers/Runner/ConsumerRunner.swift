@@ -61,25 +61,9 @@ public struct ConsumerRunner: Service {
     }
 
     private func consume(_ deliveries: AsyncThrowingStream<AMQPDelivery, any Error>) async throws {
-        guard definition.batchSize > 1 else {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                var running = 0
-                for try await delivery in deliveries.cancelOnGracefulShutdown() {
-                    if running >= definition.concurrency {
-                        try await group.next()
-                        running -= 1
-                    }
-                    group.addTask { await process(delivery) }
-                    running += 1
-                }
-                // Deliveries already taken are finished and acknowledged before returning.
-                try await group.waitForAll()
-            }
-            return
-        }
         // One buffer per worker; a delivery's partition key picks the buffer, so one
-        // customer's events stay with one worker and concurrent batches do not wait on each
-        // other's locks.
+        // customer's events stay with one worker, in order, and concurrent batches do not
+        // wait on each other's locks.
         let buffers = (0..<definition.concurrency).map { _ in DeliveryBuffer<AMQPDelivery>() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

@@ -58,9 +58,18 @@ public struct DunningHandler: EventHandler {
         case ("invoice.marked_uncollectible", .invoice(let invoice)):
             try await settled(invoice, .uncollectible, at: at, store: store, logger: logger)
         case ("invoice.payment_action_required", .invoice(let invoice)):
-            guard let open = try await store.caseForInvoice(invoice.id), open.status == .open else { return }
-            try await requestNotification(key: "\(open.caseID):action:\(stripeEvent.id)", template: "payment_action_required",
-                                          roles: policy.schedule(for: open.tier).notifyRoles, for: open, extra: [:])
+            // Needs no case: the customer must act whether or not a failure was recorded yet.
+            guard let subscriptionID = invoice.subscription else { return }
+            let queries = LifecycleQueries(connection: connection, logger: logger)
+            guard let subscription = try await queries.subscription(id: subscriptionID) else {
+                throw TransientFailure("subscription \(subscriptionID) is not known yet; the lifecycle consumer has not applied it")
+            }
+            let context = CaseRecord(invoiceID: invoice.id, subscriptionID: subscriptionID, customerID: invoice.customer,
+                                     tenantID: try await queries.tenant(of: subscription), tier: subscription.tier, status: .open,
+                                     openedAt: Date(timeIntervalSince1970: TimeInterval(at)), attempts: invoice.attemptCount,
+                                     amountDue: invoice.amountRemaining, currency: invoice.currency, hostedInvoiceURL: invoice.hostedInvoiceURL)
+            try await requestNotification(key: "\(context.caseID):action:\(stripeEvent.id)", template: "payment_action_required",
+                                          roles: policy.schedule(for: subscription.tier).notifyRoles, for: context, extra: [:])
         case ("customer.subscription.deleted", .subscription(let subscription)):
             for open in try await store.openCases(subscriptionID: subscription.id) {
                 try await close(open, .subscriptionDeleted, at: at, store: store, logger: logger)
