@@ -29,11 +29,11 @@ extension Integration {
             try await scalar("SELECT state FROM tenant_service_states WHERE tenant_id = \(tenant)", as: String.self) ?? "normal"
         }
 
-        /// A Team tenant with an active subscription, known to the lifecycle consumer.
-        func seed(_ serve: ServeProcess, tag: String) async throws {
+        /// A tenant with an active subscription (Team unless said), known to the lifecycle consumer.
+        func seed(_ serve: ServeProcess, tag: String, price: StripeFixtures.Price = .team) async throws {
             try await deliver(serve, StripeFixtures.customerEvent(id: "evt_\(tag)_c", created: 100, customer: "cus_\(tag)", tenant: "tenant_\(tag)"))
             try await deliver(serve, StripeFixtures.subscriptionEvent(id: "evt_\(tag)_s", created: 101, subscription: "sub_\(tag)",
-                                                                      customer: "cus_\(tag)", status: "active"))
+                                                                      customer: "cus_\(tag)", status: "active", price: price))
             #expect(try await eventually {
                 try await scalar("SELECT count(*) FROM subscriptions WHERE stripe_subscription_id = \("sub_\(tag)")", as: Int.self) == 1
             })
@@ -83,6 +83,29 @@ extension Integration {
                 """, as: String.self)
             #expect(outcomes == "notify-day-0=done,retry-day-1=done,notify-day-3=done,retry-day-3=done,notify-day-7=done,retry-day-7=done,"
                 + "degrade-day-14=done,notify-day-14=done,retry-day-14=done,suspend-day-30=done")
+        }
+
+        @Test func theEnterpriseScheduleReachesTheAccountManagerAndSuspendsOnDay45() async throws {
+            let stripe = FakeStripe()
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            stripe.script("/v1/invoices/in_\(tag)", Array(repeating: .decline(), count: 4))
+            try await stripe.run { base in
+                let serve = try await serve(base)
+                try await seed(serve, tag: tag, price: .enterprise)
+                try await deliver(serve, failed(tag))
+                #expect(try await eventually(timeout: .seconds(40)) { try await serviceState("tenant_\(tag)") == "degraded" })
+                #expect(try await eventually(timeout: .seconds(25)) { try await serviceState("tenant_\(tag)") == "suspended" })
+                #expect(try await serve.stop() == 0)
+            }
+            let keys = stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)
+            #expect(keys == [1, 7, 14, 21].map { "dc_in_\(tag):retry-day-\($0)" })
+            #expect(try await scalar("SELECT count(*) FROM dunning_tasks WHERE case_id = \("dc_in_\(tag)") AND step_key = 'outreach-day-1'",
+                                     as: Int.self) == 1)
+            let requests = try await notificationRequests(tag)
+            let notices = requests.compactMap { $0["data"] as? [String: Any] }
+            #expect(notices.filter { $0["template"] as? String == "account_manager_outreach" }.first?["roles"] as? [String] == ["account_manager"])
+            #expect(notices.first { $0["template"] as? String == "payment_failed" }?["roles"] as? [String] == ["billing", "admin", "account_manager"])
+            #expect(Set(notices.compactMap { $0["key"] as? String }).isSuperset(of: [0, 3, 7, 14, 21].map { "dc_in_\(tag):notify-day-\($0)" }))
         }
 
         @Test func aDeclineThenASuccessClosesTheCaseAndSkipsTheRest() async throws {
