@@ -108,6 +108,38 @@ extension Integration {
             #expect(Set(notices.compactMap { $0["key"] as? String }).isSuperset(of: [0, 3, 7, 14, 21].map { "dc_in_\(tag):notify-day-\($0)" }))
         }
 
+        @Test func serviceFollowsTheOldestOpenCaseAndReturnsWhenItIsPaid() async throws {
+            let stripe = FakeStripe()
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            let tenant = "tenant_\(tag)"
+            @Sendable func invoice(_ name: String, _ type: String, status: String) -> String {
+                StripeFixtures.invoiceEvent(id: "evt_\(tag)_\(name)_\(type)", type: type, created: Int64(Date().timeIntervalSince1970),
+                                            invoice: "in_\(tag)_\(name)", customer: "cus_\(tag)", subscription: "sub_\(tag)", status: status,
+                                            amountPaid: status == "paid" ? 20_000 : 0, attemptCount: 1)
+            }
+            // Every retry is declined: only the payments below close the cases.
+            stripe.script("/v1/invoices/in_\(tag)", Array(repeating: .decline(), count: 20))
+            try await stripe.run { base in
+                let serve = try await serve(base)
+                try await seed(serve, tag: tag)
+                try await deliver(serve, invoice("old", "invoice.payment_failed", status: "open"))
+                try await Task.sleep(for: .seconds(5))
+                try await deliver(serve, invoice("new", "invoice.payment_failed", status: "open"))
+                // Team degrades after 14 days of the oldest case.
+                #expect(try await eventually(timeout: .seconds(15)) { try await serviceState(tenant) == "degraded" })
+                // Paying the newer invoice changes nothing while the older is unpaid.
+                try await deliver(serve, invoice("new", "invoice.paid", status: "paid"))
+                #expect(try await eventually {
+                    try await scalar("SELECT status FROM dunning_cases WHERE case_id = \("dc_in_\(tag)_new")", as: String.self) == "closed"
+                })
+                #expect(try await serviceState(tenant) == "degraded")
+                // Paying the oldest: nothing else is open, service is restored.
+                try await deliver(serve, invoice("old", "invoice.paid", status: "paid"))
+                #expect(try await eventually { try await serviceState(tenant) == "normal" })
+                #expect(try await serve.stop() == 0)
+            }
+        }
+
         @Test func aDeclineThenASuccessClosesTheCaseAndSkipsTheRest() async throws {
             let stripe = FakeStripe()
             let tag = UUID().uuidString.prefix(8).lowercased()
