@@ -133,11 +133,17 @@ extension Integration {
                     try await scalar("SELECT status FROM dunning_cases WHERE case_id = \("dc_in_\(tag)_new")", as: String.self) == "closed"
                 })
                 #expect(try await serviceState(tenant) == "degraded")
-                // Paying the oldest: nothing else is open, service is restored.
-                try await deliver(serve, invoice("old", "invoice.paid", status: "paid"))
+                // Paying the oldest: nothing else is open, service is restored. Stripe sends
+                // invoice.paid and invoice.payment_succeeded, and may send either twice.
+                for type in ["invoice.paid", "invoice.payment_succeeded", "invoice.paid"] {
+                    try await deliver(serve, invoice("old", type, status: "paid"))
+                }
                 #expect(try await eventually { try await serviceState(tenant) == "normal" })
                 #expect(try await serve.stop() == 0)
             }
+            let recovered = try await notificationRequests(tag).filter { ($0["data"] as? [String: Any])?["template"] as? String == "payment_recovered" }
+            #expect(recovered.map { $0["id"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") }
+                == ["notify:dc_in_\(tag)_new:recovered", "notify:dc_in_\(tag)_old:recovered"], "one per case")
         }
 
         @Test func aDeclineThenASuccessClosesTheCaseAndSkipsTheRest() async throws {
@@ -228,6 +234,12 @@ extension Integration {
                 let serve = try await serve(base)
                 try await seed(serve, tag: tag)
                 try await deliver(serve, failed(tag))
+                // Stripe's own retry failing too: a new event, attempt 2. The same case, rescheduled not.
+                try await deliver(serve, failed(tag, attempts: 2, eventSuffix: "f2"))
+                #expect(try await eventually {
+                    try await scalar("SELECT attempts FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: Int.self) == 2
+                })
+                #expect(try await scalar("SELECT count(*) FROM dunning_steps WHERE case_id = \("dc_in_\(tag)")", as: Int.self) == 10)
                 let now = Int64(Date().timeIntervalSince1970)
                 try await deliver(serve, StripeFixtures.invoiceEvent(id: "evt_\(tag)_sca", type: "invoice.payment_action_required", created: now,
                                                                      invoice: "in_\(tag)", customer: "cus_\(tag)", subscription: "sub_\(tag)",
