@@ -108,7 +108,9 @@ extension Integration {
             #expect(Set(notices.compactMap { $0["key"] as? String }).isSuperset(of: [0, 3, 7, 14, 21].map { "dc_in_\(tag):notify-day-\($0)" }))
         }
 
-        @Test func serviceFollowsTheOldestOpenCaseAndReturnsWhenItIsPaid() async throws {
+        /// Three failed invoices, a, b and c, opened on days 0, 3 and 6 (Team: degraded after 14
+        /// days of the oldest open case).
+        @Test func serviceFollowsTheOldestOpenCaseAndIsReanchoredWhenItIsPaid() async throws {
             let stripe = FakeStripe()
             let tag = UUID().uuidString.prefix(8).lowercased()
             let tenant = "tenant_\(tag)"
@@ -118,32 +120,41 @@ extension Integration {
                                             amountPaid: status == "paid" ? 20_000 : 0, attemptCount: 1)
             }
             // Every retry is declined: only the payments below close the cases.
-            stripe.script("/v1/invoices/in_\(tag)", Array(repeating: .decline(), count: 20))
+            stripe.script("/v1/invoices/in_\(tag)", Array(repeating: .decline(), count: 30))
+            let clock = ContinuousClock()
             try await stripe.run { base in
                 let serve = try await serve(base)
                 try await seed(serve, tag: tag)
-                try await deliver(serve, invoice("old", "invoice.payment_failed", status: "open"))
-                try await Task.sleep(for: .seconds(5))
-                try await deliver(serve, invoice("new", "invoice.payment_failed", status: "open"))
-                // Team degrades after 14 days of the oldest case.
-                #expect(try await eventually(timeout: .seconds(15)) { try await serviceState(tenant) == "degraded" })
-                // Paying the newer invoice changes nothing while the older is unpaid.
-                try await deliver(serve, invoice("new", "invoice.paid", status: "paid"))
+                let start = clock.now
+                try await deliver(serve, invoice("a", "invoice.payment_failed", status: "open"))
+                try await Task.sleep(until: start + .seconds(3))
+                try await deliver(serve, invoice("b", "invoice.payment_failed", status: "open"))
+                try await Task.sleep(until: start + .seconds(6))
+                try await deliver(serve, invoice("c", "invoice.payment_failed", status: "open"))
+                #expect(try await eventually(timeout: .seconds(12)) { try await serviceState(tenant) == "degraded" })
+                // Paying the newest changes nothing while older ones are unpaid.
+                try await deliver(serve, invoice("c", "invoice.paid", status: "paid"))
                 #expect(try await eventually {
-                    try await scalar("SELECT status FROM dunning_cases WHERE case_id = \("dc_in_\(tag)_new")", as: String.self) == "closed"
+                    try await scalar("SELECT status FROM dunning_cases WHERE case_id = \("dc_in_\(tag)_c")", as: String.self) == "closed"
                 })
                 #expect(try await serviceState(tenant) == "degraded")
-                // Paying the oldest: nothing else is open, service is restored. Stripe sends
-                // invoice.paid and invoice.payment_succeeded, and may send either twice.
+                // Paying the oldest re-anchors to b, opened on day 3: about 12 days old, so service
+                // is restored (Stripe sends invoice.paid and payment_succeeded, either maybe twice)...
+                #expect(clock.now - start < .seconds(16), "the test must pay a before b's day 14")
                 for type in ["invoice.paid", "invoice.payment_succeeded", "invoice.paid"] {
-                    try await deliver(serve, invoice("old", type, status: "paid"))
+                    try await deliver(serve, invoice("a", type, status: "paid"))
                 }
+                #expect(try await eventually { try await serviceState(tenant) == "normal" })
+                // ...until b reaches its own day 14.
+                #expect(try await eventually(timeout: .seconds(10)) { try await serviceState(tenant) == "degraded" })
+                #expect(clock.now - start >= .seconds(16))
+                try await deliver(serve, invoice("b", "invoice.paid", status: "paid"))
                 #expect(try await eventually { try await serviceState(tenant) == "normal" })
                 #expect(try await serve.stop() == 0)
             }
             let recovered = try await notificationRequests(tag).filter { ($0["data"] as? [String: Any])?["template"] as? String == "payment_recovered" }
-            #expect(recovered.map { $0["id"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") }
-                == ["notify:dc_in_\(tag)_new:recovered", "notify:dc_in_\(tag)_old:recovered"], "one per case")
+            #expect(recovered.compactMap { $0["id"] as? String }.sorted() == ["a", "b", "c"].map { "notify:dc_in_\(tag)_\($0):recovered" },
+                    "one per case")
         }
 
         @Test func aDeclineThenASuccessClosesTheCaseAndSkipsTheRest() async throws {
