@@ -157,6 +157,39 @@ extension Integration {
                     "one per case")
         }
 
+        @Test func voidedWrittenOffAndDeletedSubscriptionsCloseTheirCases() async throws {
+            let stripe = FakeStripe()
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            @Sendable func invoice(_ name: String, _ type: String, status: String) -> String {
+                StripeFixtures.invoiceEvent(id: "evt_\(tag)_\(name)_\(type)", type: type, created: Int64(Date().timeIntervalSince1970),
+                                            invoice: "in_\(tag)_\(name)", customer: "cus_\(tag)", subscription: "sub_\(tag)", status: status,
+                                            attemptCount: 1)
+            }
+            try await stripe.run { base in
+                let serve = try await serve(base)
+                try await seed(serve, tag: tag)
+                for name in ["v", "u", "d"] { try await deliver(serve, invoice(name, "invoice.payment_failed", status: "open")) }
+                try await deliver(serve, invoice("v", "invoice.voided", status: "void"))
+                try await deliver(serve, invoice("u", "invoice.marked_uncollectible", status: "uncollectible"))
+                try await deliver(serve, StripeFixtures.subscriptionEvent(id: "evt_\(tag)_del", type: "customer.subscription.deleted",
+                                                                          created: Int64(Date().timeIntervalSince1970), subscription: "sub_\(tag)",
+                                                                          customer: "cus_\(tag)", status: "canceled"))
+                #expect(try await eventually {
+                    try await scalar("""
+                        SELECT string_agg(stripe_invoice_id || '=' || close_reason, ',' ORDER BY stripe_invoice_id)
+                          FROM dunning_cases WHERE stripe_customer_id = \("cus_\(tag)") AND status = 'closed'
+                        """, as: String?.self) == "in_\(tag)_d=subscription_deleted,in_\(tag)_u=marked_uncollectible,in_\(tag)_v=voided"
+                })
+                #expect(try await scalar("""
+                    SELECT count(*) FROM dunning_steps s JOIN dunning_cases c USING (case_id)
+                     WHERE c.stripe_customer_id = \("cus_\(tag)") AND s.status IN ('pending', 'dispatched')
+                    """, as: Int.self) == 0)
+                #expect(try await serve.stop() == 0)
+            }
+            // Only a payment asks for a "payment recovered" notice.
+            #expect(try await notificationRequests(tag).filter { ($0["data"] as? [String: Any])?["template"] as? String == "payment_recovered" }.isEmpty)
+        }
+
         @Test func aDeclineThenASuccessClosesTheCaseAndSkipsTheRest() async throws {
             let stripe = FakeStripe()
             let tag = UUID().uuidString.prefix(8).lowercased()
