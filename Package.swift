@@ -21,11 +21,17 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
     ],
     targets: [
         .target(
             name: "CAMQP",
             linkerSettings: [.linkedLibrary("rabbitmq")]
+        ),
+        // Non-variadic wrappers over libcurl, which sends the notification emails over SMTP.
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
         ),
         .target(name: "BillingCore"),
         .target(
@@ -70,8 +76,12 @@ let package = Package(
         .target(
             name: "Workers",
             dependencies: [
-                "BillingCore", "AMQP", "Stripe", "Storage", "Intake",
+                "BillingCore", "AMQP", "Stripe", "Storage", "Intake", "CCurl",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -77,7 +77,12 @@ public struct IntakeApplication: Sendable {
         router.post("v1/events") { request, _ in await internalEvents(request) }
         let operators = router.group().add(middleware: OperatorTokenMiddleware(expected: Array(settings.opsToken.utf8)))
         for route in operatorRoutes {
-            operators.get(RouterPath(route.path)) { request, context in await operatorAnswer(route, request, context) }
+            let path = RouterPath(route.path)
+            switch route.method {
+            case .get: operators.get(path) { request, context in await operatorAnswer(route, request, context) }
+            case .put: operators.put(path) { request, context in await operatorAnswer(route, request, context) }
+            case .delete: operators.delete(path) { request, context in await operatorAnswer(route, request, context) }
+            }
         }
         return router
     }

@@ -7,13 +7,24 @@ import Hummingbird
 /// intake owns HTTP (authentication, status codes, JSON); whoever supplies the route owns the
 /// answer, so the routes that read the database live with the consumers that write it.
 public struct OperatorRoute: Sendable {
+    public enum Method: String, Sendable {
+        case get = "GET", put = "PUT", delete = "DELETE"
+    }
+
+    public var method: Method
     /// A Hummingbird path pattern, e.g. `v1/tenants/:tenant_id/entitlements`.
     public var path: String
     public var handler: @Sendable (OperatorRequest) async throws -> any Encodable & Sendable
 
-    public init(_ path: String, handler: @escaping @Sendable (OperatorRequest) async throws -> any Encodable & Sendable) {
+    public init(_ method: Method, _ path: String, handler: @escaping @Sendable (OperatorRequest) async throws -> any Encodable & Sendable) {
+        self.method = method
         self.path = path
         self.handler = handler
+    }
+
+    /// A GET route.
+    public init(_ path: String, handler: @escaping @Sendable (OperatorRequest) async throws -> any Encodable & Sendable) {
+        self.init(.get, path, handler: handler)
     }
 }
 
@@ -23,10 +34,20 @@ public struct OperatorRequest: Sendable {
     public var parameters: [String: String]
     /// The query string's parameters (the last value of a repeated name).
     public var query: [String: String]
+    /// The request body (PUT), at most 64 KiB.
+    public var body: [UInt8]
 
-    public init(parameters: [String: String] = [:], query: [String: String] = [:]) {
+    public init(parameters: [String: String] = [:], query: [String: String] = [:], body: [UInt8] = []) {
         self.parameters = parameters
         self.query = query
+        self.body = body
+    }
+
+    /// The body as JSON of type `T`; a 400 naming the problem otherwise.
+    public func decodeBody<T: Decodable>(_ type: T.Type) throws(OperatorError) -> T {
+        do { return try JSONDecoder().decode(T.self, from: Data(body)) } catch {
+            throw .badRequest("the body is not the expected JSON: \(error)")
+        }
     }
 
     /// A path parameter the route pattern guarantees.
@@ -94,7 +115,8 @@ extension IntakeApplication {
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         do {
-            let value = try await route.handler(OperatorRequest(parameters: parameters, query: query))
+            let received = route.method == .put ? Array((try await request.body.collect(upTo: 64 << 10)).readableBytesView) : []
+            let value = try await route.handler(OperatorRequest(parameters: parameters, query: query, body: received))
             let body = try Self.operatorEncoder.encode(value)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         } catch let error as OperatorError {

@@ -38,6 +38,14 @@ public struct BillingServer: Sendable {
         let consumerAMQP = AMQPConnection(configuration: consumerAMQPConfiguration, logger: logger)
         let database = Database(configuration: configuration.database, logger: logger)
         let readinessLogger = logger
+        // Read before anything starts, so a bad template stops start-up with its file named.
+        var notifications: NotificationRuntime?
+        if consumers.contains(where: { $0.name == "notifications" }) {
+            notifications = try NotificationRuntime.load(configuration.notifications, database: database.client, logger: logger)
+            if configuration.notifications.smtp == nil {
+                logger.notice("BILLING_SMTP_URL is not set: notification emails are written to the log, not sent")
+            }
+        }
         // The intake alone needs only the broker; with consumers, the database too.
         var checks: [(name: String, check: @Sendable () async -> Bool)] = [("broker", { @Sendable in amqp.isConnected })]
         if !consumers.isEmpty {
@@ -51,7 +59,8 @@ public struct BillingServer: Sendable {
             readiness: ReadinessChecks(checks),
             operatorRoutes: LifecycleRoutes(queries: LifecycleQueries(client: database.client, logger: logger), plans: plans,
                                             dunning: dunning, daySeconds: configuration.dunning.daySeconds).routes
-                + DunningRoutes(database: database.client, logger: logger).routes,
+                + DunningRoutes(database: database.client, logger: logger).routes
+                + NotificationRoutes(database: database.client, logger: logger).routes,
             logger: logger)
         let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port,
                                      eventLoopThreads: configuration.http.eventLoopThreads)
@@ -59,7 +68,8 @@ public struct BillingServer: Sendable {
         for consumer in consumers {
             guard let handler = ConsumerCatalog.handler(for: consumer.name, context: HandlerContext(
                 plans: plans, dunning: dunning, daySeconds: configuration.dunning.daySeconds,
-                stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), publisher: amqp, registry: registry)) else {
+                stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), publisher: amqp, registry: registry,
+                notifications: notifications)) else {
                 logger.notice("no handler for this consumer in this build; not consuming", metadata: ["consumer": "\(consumer.name)"])
                 continue
             }

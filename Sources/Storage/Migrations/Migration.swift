@@ -20,5 +20,6 @@ extension Migration {
         .m0003_lifecycle,
         .m0004_lifecycleCommands,
         .m0005_dunning,
+        .m0006_notifications,
     ]
 }

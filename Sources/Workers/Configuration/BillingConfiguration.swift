@@ -149,6 +149,34 @@ public struct EnvironmentReader: Sendable {
                         schedulerInterval: .milliseconds(try integer("BILLING_SCHEDULER_INTERVAL_MS", default: 1_000, range: 10...600_000)))
     }
 
+    /// `BILLING_NOTIFICATIONS_FILE` (default `config/notifications.yaml`); the SMTP server:
+    /// `BILLING_SMTP_URL` (`smtp://host:port` or `smtps://host:port`; unset: emails go to the
+    /// log), `BILLING_SMTP_TLS` (`none`, `opportunistic` (default) or `required`, for
+    /// STARTTLS on smtp://), `BILLING_SMTP_USERNAME`, `BILLING_SMTP_PASSWORD`,
+    /// `BILLING_SMTP_CA_FILE`, `BILLING_SMTP_TIMEOUT_MS` (default 30000),
+    /// `BILLING_SMTP_CONNECTIONS` (default 4); `BILLING_WEBHOOK_TIMEOUT_MS` (default 10000).
+    public func notifications() throws(ConfigurationError) -> NotificationDeliverySettings {
+        var smtp: SMTPSettings?
+        if let url = optional("BILLING_SMTP_URL") {
+            guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
+                throw .invalid(variable: "BILLING_SMTP_URL", reason: "expected smtp://host:port or smtps://host:port")
+            }
+            let tlsName = optional("BILLING_SMTP_TLS") ?? "opportunistic"
+            guard let tls = SMTPSettings.TLS(rawValue: tlsName) else {
+                throw .invalid(variable: "BILLING_SMTP_TLS", reason: "expected none, opportunistic or required")
+            }
+            let username = optional("BILLING_SMTP_USERNAME")
+            if username != nil, optional("BILLING_SMTP_PASSWORD") == nil { throw .missing(variable: "BILLING_SMTP_PASSWORD") }
+            smtp = SMTPSettings(url: url, tls: tls, username: username, password: optional("BILLING_SMTP_PASSWORD").map(Secret.init),
+                                caFile: optional("BILLING_SMTP_CA_FILE"),
+                                timeout: .milliseconds(try integer("BILLING_SMTP_TIMEOUT_MS", default: 30_000, range: 100...600_000)),
+                                connections: try integer("BILLING_SMTP_CONNECTIONS", default: 4, range: 1...64))
+        }
+        return NotificationDeliverySettings(
+            file: optional("BILLING_NOTIFICATIONS_FILE") ?? "config/notifications.yaml", smtp: smtp,
+            webhookTimeout: .milliseconds(try integer("BILLING_WEBHOOK_TIMEOUT_MS", default: 10_000, range: 100...120_000)))
+    }
+
     /// `BILLING_PLANS_FILE` (default `config/plans.yaml`, relative to the working directory).
     public func plansFile() -> String {
         optional("BILLING_PLANS_FILE") ?? "config/plans.yaml"
@@ -196,6 +224,20 @@ public struct DunningSettings: Sendable, Equatable {
     }
 }
 
+/// How notifications are delivered.
+public struct NotificationDeliverySettings: Sendable, Equatable {
+    public var file: String
+    /// nil: no SMTP server; emails are written to the log.
+    public var smtp: SMTPSettings?
+    public var webhookTimeout: Duration
+
+    public init(file: String = "config/notifications.yaml", smtp: SMTPSettings? = nil, webhookTimeout: Duration = .seconds(10)) {
+        self.file = file
+        self.smtp = smtp
+        self.webhookTimeout = webhookTimeout
+    }
+}
+
 /// Everything `billing serve` needs.
 public struct ServeConfiguration: Sendable {
     public var amqp: AMQPConfiguration
@@ -207,6 +249,7 @@ public struct ServeConfiguration: Sendable {
     public var consumersDirectory: String
     public var plansFile: String
     public var dunning: DunningSettings
+    public var notifications: NotificationDeliverySettings
 
     public init(environment: EnvironmentReader) throws(ConfigurationError) {
         amqp = try environment.amqp()
@@ -218,5 +261,6 @@ public struct ServeConfiguration: Sendable {
         consumersDirectory = environment.consumersDirectory()
         plansFile = environment.plansFile()
         dunning = try environment.dunning()
+        notifications = try environment.notifications()
     }
 }

@@ -103,8 +103,8 @@ public struct ConsumerRunner: Service {
     /// Handles deliveries in one transaction and settles each. When the batch fails, each
     /// delivery is handled on its own, so the failure lands on the event that caused it.
     func process(batch deliveries: [AMQPDelivery]) async {
-        guard deliveries.count > 1 else {
-            if let delivery = deliveries.first { await process(delivery) }
+        guard deliveries.count > 1, !(handler is any OutboxEventHandler) else {
+            for delivery in deliveries { await process(delivery) }
             return
         }
         var events: [InboundEvent] = []
@@ -164,8 +164,13 @@ public struct ConsumerRunner: Service {
         let event = InboundEvent(id: id, routingKey: EventHeaders.originalRoutingKey(of: delivery), type: delivery.properties.type,
                                  body: delivery.body, attempt: attempt, properties: delivery.properties)
         do {
-            let applied = try await Inbox(consumer: definition.name).process(eventID: id, client: database, logger: logger) { connection in
-                try await handler.handle(event, connection: connection, logger: logger)
+            let applied: Bool
+            if let outbox = handler as? any OutboxEventHandler {
+                applied = try await outbox.handle(event, logger: logger)
+            } else {
+                applied = try await Inbox(consumer: definition.name).process(eventID: id, client: database, logger: logger) { connection in
+                    try await handler.handle(event, connection: connection, logger: logger)
+                }
             }
             if applied {
                 metrics.processed.increment()

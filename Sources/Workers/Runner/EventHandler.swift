@@ -44,3 +44,21 @@ extension EventHandler {
         }
     }
 }
+
+/// A handler whose effects cannot join a database transaction: messages that leave for
+/// people and other systems. It keeps its own record of what it has done (the notifications
+/// outbox, one row per message) and is called without the inbox, so that a request retried
+/// after a partial failure resends only what did not go out.
+public protocol OutboxEventHandler: EventHandler {
+    /// Returns false when the event changed nothing (everything it asks for was done before),
+    /// which the runner counts as a duplicate.
+    func handle(_ event: InboundEvent, logger: Logger) async throws -> Bool
+}
+
+extension OutboxEventHandler {
+    /// Inside an inbox transaction (a test, or a batch) it does the same: its records commit
+    /// on their own.
+    public func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws {
+        _ = try await handle(event, logger: logger)
+    }
+}

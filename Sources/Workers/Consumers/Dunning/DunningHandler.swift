@@ -239,8 +239,14 @@ public struct DunningHandler: EventHandler {
             try await close(record, .paid, at: Int64(now().timeIntervalSince1970), store: store, logger: logger)
             return (.done, nil, "paid")
         case .notify:
+            // A notice says when the payment is tried next, if a retry is still ahead.
+            var extra: [String: JSONValue] = [:]
+            if record.retriesPausedReason == nil,
+               let next = try await store.steps(caseID: record.caseID).first(where: { $0.kind == .retry && $0.status == .pending && $0.dueAt > step.dueAt }) {
+                extra["next_retry_at"] = .number(next.dueAt.timeIntervalSince1970.rounded())
+            }
             try await requestNotification(key: "\(record.caseID):\(step.stepKey)", template: step.template ?? "payment_failed", roles: step.roles,
-                                          for: record, extra: [:])
+                                          for: record, extra: extra)
             return (.done, nil, "notification requested")
         case .outreach:
             try await store.addTask(caseID: record.caseID, key: step.stepKey, tenantID: record.tenantID, kind: "account_manager_outreach")
@@ -277,21 +283,27 @@ public struct DunningHandler: EventHandler {
     func requestNotification(key: String, template: String, roles: [ContactRole], for record: CaseRecord,
                              extra: [String: JSONValue]) async throws {
         guard let tenantID = record.tenantID else { return }
-        let schedule = policy.schedule(for: record.tier)
-        let opened = Int64(record.openedAt.timeIntervalSince1970)
+        var data = Self.notificationData(for: record, suspendAfterDays: policy.schedule(for: record.tier).suspendAfterDays,
+                                         daySeconds: daySeconds, now: Int64(now().timeIntervalSince1970))
+        data.merge(extra) { $1 }
+        try await publish(id: "notify:\(key)", type: "notification.requested", tenantID: tenantID, data: [
+            "key": .string(key), "template": .string(template), "roles": .array(roles.map { .string($0.rawValue) }), "data": .object(data),
+        ])
+    }
+
+    /// What every dunning notice carries (the notification templates read these names).
+    static func notificationData(for record: CaseRecord, suspendAfterDays: Int?, daySeconds: Int64, now: Int64) -> [String: JSONValue] {
         var data: [String: JSONValue] = [
             "case_id": .string(record.caseID), "invoice_id": .string(record.stripeInvoiceID),
             "amount_due": .number(Double(record.amountDue ?? 0)), "currency": .string(record.currency ?? "usd"),
         ]
         if let url = record.hostedInvoiceURL { data["invoice_url"] = .string(url) }
-        if let days = schedule.suspendAfterDays {
-            let remaining = (opened + Int64(days) * daySeconds - Int64(now().timeIntervalSince1970)) / max(daySeconds, 1)
+        if let days = suspendAfterDays {
+            let opened = Int64(record.openedAt.timeIntervalSince1970)
+            let remaining = (opened + Int64(days) * daySeconds - now) / max(daySeconds, 1)
             data["days_until_suspension"] = .number(Double(max(remaining, 0)))
         }
-        data.merge(extra) { $1 }
-        try await publish(id: "notify:\(key)", type: "notification.requested", tenantID: tenantID, data: [
-            "key": .string(key), "template": .string(template), "roles": .array(roles.map { .string($0.rawValue) }), "data": .object(data),
-        ])
+        return data
     }
 
     func publish(id: String, type: String, tenantID: String, data: [String: JSONValue], mandatory: Bool = true) async throws {

@@ -1,0 +1,93 @@
+import Foundation
+import Intake
+import Logging
+import PostgresNIO
+import Storage
+
+/// Notifications' operator endpoints:
+///
+/// - `GET /v1/notifications?tenant_id=…[&status=pending|sending|sent|failed][&limit=N]`: the
+///   tenant's notifications, newest first, with status, attempts, last error and the
+///   receiving server's answer.
+/// - `PUT /v1/tenants/{tenant_id}/notification-webhook` with `{"url": "https://…"}` (and
+///   optionally `"secret": "whsec_…"`): sets the tenant's endpoint; answers with the secret
+///   deliveries are signed with (a new one unless given).
+/// - `GET` the same path: the endpoint, without its secret. `DELETE`: removes it.
+public struct NotificationRoutes: Sendable {
+    let store: NotificationStore
+
+    public init(database: PostgresClient, logger: Logger) {
+        self.store = NotificationStore(client: database, logger: logger)
+    }
+
+    public var routes: [OperatorRoute] {
+        [
+            OperatorRoute("v1/notifications") { request in try await list(query: request.query) },
+            OperatorRoute(.put, "v1/tenants/:tenant_id/notification-webhook") { request in
+                try await setEndpoint(tenantID: try request.parameter("tenant_id"), body: try request.decodeBody(EndpointBody.self))
+            },
+            OperatorRoute("v1/tenants/:tenant_id/notification-webhook") { request in
+                let tenantID = try request.parameter("tenant_id")
+                guard let endpoint = try await store.webhookEndpoint(tenantID: tenantID) else {
+                    throw OperatorError.notFound("tenant \(tenantID) has no notification webhook")
+                }
+                return EndpointAnswer(tenantID: tenantID, url: endpoint.url, secret: nil)
+            },
+            OperatorRoute(.delete, "v1/tenants/:tenant_id/notification-webhook") { request in
+                let tenantID = try request.parameter("tenant_id")
+                guard try await store.removeWebhookEndpoint(tenantID: tenantID) else {
+                    throw OperatorError.notFound("tenant \(tenantID) has no notification webhook")
+                }
+                return ["deleted": true]
+            },
+        ]
+    }
+
+    func list(query: [String: String]) async throws -> NotificationsAnswer {
+        guard let tenantID = query["tenant_id"], !tenantID.isEmpty else { throw OperatorError.badRequest("tenant_id is required") }
+        var status: NotificationRecord.Status?
+        if let text = query["status"] {
+            guard let value = NotificationRecord.Status(rawValue: text) else {
+                throw OperatorError.badRequest("status must be pending, sending, sent or failed")
+            }
+            status = value
+        }
+        var limit = 100
+        if let text = query["limit"] {
+            guard let value = Int(text), (1...1000).contains(value) else { throw OperatorError.badRequest("limit must be 1 to 1000") }
+            limit = value
+        }
+        return NotificationsAnswer(notifications: try await store.list(tenantID: tenantID, status: status, limit: limit))
+    }
+
+    struct EndpointBody: Decodable {
+        var url: String
+        var secret: String?
+    }
+
+    func setEndpoint(tenantID: String, body: EndpointBody) async throws -> EndpointAnswer {
+        guard let url = URL(string: body.url), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw OperatorError.badRequest("url must be an http(s) URL")
+        }
+        let secret = body.secret ?? StandardWebhookSignature.newSecret()
+        guard let key = StandardWebhookSignature.key(secret: secret), secret.hasPrefix("whsec_"), key.count >= 24 else {
+            throw OperatorError.badRequest("secret must be whsec_ followed by at least 24 bytes in base64")
+        }
+        try await store.setWebhookEndpoint(WebhookEndpointRecord(tenantID: tenantID, url: body.url, secret: secret))
+        return EndpointAnswer(tenantID: tenantID, url: body.url, secret: secret)
+    }
+}
+
+struct NotificationsAnswer: Encodable, Sendable {
+    var notifications: [NotificationRecord]
+}
+
+struct EndpointAnswer: Encodable, Sendable {
+    var tenantID: String
+    var url: String
+    var secret: String?
+
+    enum CodingKeys: String, CodingKey {
+        case tenantID = "tenant_id", url, secret
+    }
+}

@@ -1,0 +1,100 @@
+import BillingCore
+import Crypto
+import Foundation
+
+/// An RFC 5322 message, `multipart/alternative` with a plain-text and an HTML part, built so
+/// that sending it twice is recognisable: the `Message-ID` derives from the notification's
+/// delivery key, so a receiver (or its spam filter) sees one message, however often it comes.
+public struct EmailMessage: Sendable {
+    public var from: String
+    public var replyTo: String?
+    public var to: String
+    public var subject: String
+    public var text: String
+    public var html: String
+    public var deliveryKey: String
+    /// Unix seconds, for the Date header.
+    public var date: Int64
+
+    public init(from: String, replyTo: String? = nil, to: String, subject: String, text: String, html: String, deliveryKey: String,
+                date: Int64) {
+        self.from = from
+        self.replyTo = replyTo
+        self.to = to
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.deliveryKey = deliveryKey
+        self.date = date
+    }
+
+    /// `<n-<32 hex of SHA-256(delivery key)>@<the sender's domain>>`.
+    public var messageID: String {
+        let digest = SHA256.hash(data: Array(deliveryKey.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let domain = from.split(separator: "@").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? "localhost"
+        return "<n-\(digest)@\(domain.isEmpty ? "localhost" : domain)>"
+    }
+
+    /// The message as sent: CRLF line endings, bodies in base64 (UTF-8 safe, short lines).
+    public func rendered() -> [UInt8] {
+        let boundary = "=_" + messageID.dropFirst(3).prefix(32)
+        var lines = [
+            "From: \(Self.encodeHeader(from))",
+            "To: \(to)",
+        ]
+        if let replyTo { lines.append("Reply-To: \(replyTo)") }
+        lines += [
+            "Subject: \(Self.encodeHeader(subject))",
+            "Date: \(Self.rfc5322Date(date))",
+            "Message-ID: \(messageID)",
+            "MIME-Version: 1.0",
+            "Auto-Submitted: auto-generated",
+            "Content-Type: multipart/alternative; boundary=\"\(boundary)\"",
+            "",
+            "--\(boundary)",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: base64",
+            "",
+            Self.base64Lines(text),
+            "--\(boundary)",
+            "Content-Type: text/html; charset=utf-8",
+            "Content-Transfer-Encoding: base64",
+            "",
+            Self.base64Lines(html),
+            "--\(boundary)--",
+            "",
+        ]
+        return Array(lines.joined(separator: "\r\n").utf8)
+    }
+
+    /// ASCII as is; anything else as an RFC 2047 encoded word (UTF-8, base64). A display name
+    /// with an address keeps the address readable.
+    static func encodeHeader(_ value: String) -> String {
+        let clean = value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        if clean.allSatisfy(\.isASCII) { return clean }
+        if let open = clean.lastIndex(of: "<"), clean.hasSuffix(">") {
+            let name = clean[..<open].trimmingCharacters(in: .whitespaces)
+            return "\(encodedWord(name)) \(clean[open...])"
+        }
+        return encodedWord(clean)
+    }
+
+    static func encodedWord(_ text: String) -> String {
+        "=?UTF-8?B?\(Data(text.utf8).base64EncodedString())?="
+    }
+
+    static func base64Lines(_ text: String) -> String {
+        Data(text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+    }
+
+    /// `Wed, 25 Nov 2026 14:05:09 +0000`.
+    static func rfc5322Date(_ seconds: Int64) -> String {
+        let day = UTCDay(containing: seconds)
+        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+        let weekday = weekdays[Int(((day.daysSinceEpoch % 7) + 7) % 7)]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let second = ((seconds % 86_400) + 86_400) % 86_400
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(weekday), \(day.day) \(months[Int(day.month) - 1]) \(day.year) \(two(second / 3600)):\(two(second % 3600 / 60)):\(two(second % 60)) +0000"
+    }
+}

@@ -1,0 +1,75 @@
+import AsyncHTTPClient
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Standard Webhooks signing (https://www.standardwebhooks.com): the signed content is
+/// `"<webhook-id>.<webhook-timestamp>.<body>"`, the key the base64-decoded part of a
+/// `whsec_…` secret, and the header `v1,<base64 HMAC-SHA256>`.
+public enum StandardWebhookSignature {
+    /// The secret's key bytes; nil unless it is `whsec_` followed by base64.
+    public static func key(secret: String) -> [UInt8]? {
+        let encoded = secret.hasPrefix("whsec_") ? String(secret.dropFirst(6)) : secret
+        guard let data = Data(base64Encoded: encoded), !data.isEmpty else { return nil }
+        return Array(data)
+    }
+
+    /// `v1,<base64>`.
+    public static func sign(key: [UInt8], id: String, timestamp: Int64, body: [UInt8]) -> String {
+        var content = Array("\(id).\(timestamp).".utf8)
+        content.append(contentsOf: body)
+        let mac = HMAC<SHA256>.authenticationCode(for: content, using: SymmetricKey(data: key))
+        return "v1," + Data(mac).base64EncodedString()
+    }
+
+    /// A new secret: 32 random bytes.
+    public static func newSecret() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return "whsec_" + Data(bytes).base64EncodedString()
+    }
+}
+
+/// POSTs signed JSON to tenants' webhook endpoints.
+public struct WebhookSender: Sendable {
+    let httpClient: HTTPClient
+    let timeout: Duration
+    let logger: Logger
+
+    public init(httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10), logger: Logger) {
+        self.httpClient = httpClient
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    /// Sends `body` to `url`, signed with `secret`. `id` is the same on every attempt of one
+    /// notification, so the receiver can drop a repeat; the timestamp is the attempt's.
+    public func send(url: String, secret: String, id: String, timestamp: Int64, body: [UInt8]) async -> DeliveryOutcome {
+        guard let key = StandardWebhookSignature.key(secret: secret) else {
+            return .permanent("the tenant's webhook secret is not whsec_<base64>; set the endpoint again")
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "billing-notifications")
+        request.headers.add(name: "webhook-id", value: id)
+        request.headers.add(name: "webhook-timestamp", value: String(timestamp))
+        request.headers.add(name: "webhook-signature", value: StandardWebhookSignature.sign(key: key, id: id, timestamp: timestamp, body: body))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let parts = timeout.components
+        let deadline = TimeAmount.nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
+        do {
+            let response = try await httpClient.execute(request, timeout: deadline, logger: logger)
+            let answer = try await response.body.collect(upTo: 64 << 10)
+            return .http(status: Int(response.status.code), body: String(buffer: answer))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            return .transient("webhook timed out after \(timeout)")
+        } catch let error as HTTPClientError where error == .invalidURL || error == .emptyHost {
+            return .permanent("the tenant's webhook URL cannot be called: \(error)")
+        } catch {
+            return .transient("webhook not delivered: \(error)")
+        }
+    }
+}
