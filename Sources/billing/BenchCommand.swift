@@ -109,6 +109,7 @@ struct FillBench: AsyncParsableCommand {
     @Option(help: "One JSON Stripe event per line.") var file: String
     @Option(help: "The consumer whose queue is filled.") var consumer = "lifecycle"
     @Option(help: "Messages per confirmed batch.") var window = 1000
+    @Flag(help: "The lines are internal events (`{id, type, tenant_id, …}`), routed as `internal.<type>`.") var `internal` = false
 
     func run() async throws {
         try await Startup.run("billing.bench") { environment, logger in
@@ -121,12 +122,25 @@ struct FillBench: AsyncParsableCommand {
             let start = clock.now
             try await AMQPConnection.withConnection(configuration: try environment.amqp(), logger: logger) { connection in
                 var batch: [AMQPMessage] = []
+                struct InternalEnvelope: Decodable {
+                    var id: String
+                    var type: String
+                    var tenant_id: String?
+                }
                 for line in lines {
-                    let envelope = try decoder.decode(StripeEventEnvelope.self, from: Data(line))
-                    var properties = AMQPProperties(contentType: "application/json", persistent: true, messageID: envelope.id,
+                    var properties: AMQPProperties
+                    if `internal` {
+                        let envelope = try decoder.decode(InternalEnvelope.self, from: Data(line))
+                        properties = AMQPProperties(contentType: "application/json", persistent: true, messageID: envelope.id, type: envelope.type)
+                        properties.headers[EventHeaders.originalRoutingKey] = .string("internal.\(envelope.type)")
+                        if let tenant = envelope.tenant_id { properties.headers["x-tenant-id"] = .string(tenant) }
+                    } else {
+                        let envelope = try decoder.decode(StripeEventEnvelope.self, from: Data(line))
+                        properties = AMQPProperties(contentType: "application/json", persistent: true, messageID: envelope.id,
                                                     type: envelope.type)
-                    properties.headers[EventHeaders.originalRoutingKey] = .string("stripe.\(envelope.type)")
-                    if let customer = envelope.customerID { properties.headers[EventHeaders.partitionKey] = .string(customer) }
+                        properties.headers[EventHeaders.originalRoutingKey] = .string("stripe.\(envelope.type)")
+                        if let customer = envelope.customerID { properties.headers[EventHeaders.partitionKey] = .string(customer) }
+                    }
                     batch.append(AMQPMessage(exchange: "", routingKey: definition.queue, body: Array(line), properties: properties))
                     if batch.count == window {
                         try await connection.publish(batch)
@@ -159,11 +173,14 @@ struct ConsumeBench: AsyncParsableCommand {
             else { throw ValidationError("no consumer \(consumer)") }
             let registry = PrometheusCollectorRegistry()
             let amqp = AMQPConnection(configuration: configuration.amqp, logger: logger)
+            let database = Database(configuration: configuration.database, logger: logger)
+            let notifications = consumer == "notifications"
+                ? try NotificationRuntime.load(configuration.notifications, database: database.client, logger: logger) : nil
             guard let handler = ConsumerCatalog.handler(for: consumer, context: HandlerContext(
-                plans: plans, stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), publisher: amqp, registry: registry)) else {
+                plans: plans, stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), publisher: amqp, registry: registry,
+                notifications: notifications)) else {
                 throw ValidationError("no handler for \(consumer) in this build")
             }
-            let database = Database(configuration: configuration.database, logger: logger)
             let runner = ConsumerRunner(definition: definition, handler: handler, connection: amqp, database: database.client,
                                         metrics: ConsumerMetrics(consumer: consumer, registry: registry), logger: logger)
             let target = count

@@ -31,7 +31,9 @@ extension Integration {
 
         /// A tenant with an active subscription (Team unless said), known to the lifecycle consumer.
         func seed(_ serve: ServeProcess, tag: String, price: StripeFixtures.Price = .team) async throws {
-            try await deliver(serve, StripeFixtures.customerEvent(id: "evt_\(tag)_c", created: 100, customer: "cus_\(tag)", tenant: "tenant_\(tag)"))
+            try await deliver(serve, StripeFixtures.customerEvent(
+                id: "evt_\(tag)_c", created: 100, customer: "cus_\(tag)", tenant: "tenant_\(tag)", email: "billing@\(tag).example",
+                metadata: ["company": "Acme \(tag)", "admin_email": "admin@\(tag).example", "account_manager_email": "am-\(tag)@northwind.example"]))
             try await deliver(serve, StripeFixtures.subscriptionEvent(id: "evt_\(tag)_s", created: 101, subscription: "sub_\(tag)",
                                                                       customer: "cus_\(tag)", status: "active", price: price))
             #expect(try await eventually {
@@ -45,8 +47,24 @@ extension Integration {
                                         attemptCount: attempts)
         }
 
-        func serve(_ base: String) async throws -> ServeProcess {
-            try await ServeProcess(environment: ["STRIPE_API_BASE": base, "BILLING_DAY_SECONDS": "1", "BILLING_SCHEDULER_INTERVAL_MS": "100"])
+        /// With `sink`, notification emails go to that SMTP server; without, to the log.
+        func serve(_ base: String, smtp sink: SMTPSink? = nil) async throws -> ServeProcess {
+            var environment = ["STRIPE_API_BASE": base, "BILLING_DAY_SECONDS": "1", "BILLING_SCHEDULER_INTERVAL_MS": "100"]
+            if let sink { environment.merge(["BILLING_SMTP_URL": sink.url, "BILLING_SMTP_TLS": "none"]) { $1 } }
+            return try await ServeProcess(environment: environment)
+        }
+
+        /// The notifications outbox rows of `tag`'s tenant: `template role recipient status`.
+        func notifications(_ tag: String) async throws -> [String] {
+            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { database in
+                let rows = try await database.client.query("""
+                    SELECT template || ' ' || role || ' ' || recipient || ' ' || status || ' ' || request_key FROM notifications
+                     WHERE tenant_id = \("tenant_\(tag)") ORDER BY created_at, delivery_key
+                    """, logger: logger)
+                var found: [String] = []
+                for try await row in rows.decode(String.self) { found.append(row) }
+                return found
+            }
         }
 
         /// Two `billing serve` processes, each with a scheduler and the consumers, share the work:
@@ -89,23 +107,39 @@ extension Integration {
             let stripe = FakeStripe()
             let tag = UUID().uuidString.prefix(8).lowercased()
             stripe.script("/v1/invoices/in_\(tag)", Array(repeating: .decline(), count: 4))
+            let sink = try SMTPSink()
             try await stripe.run { base in
-                let serve = try await serve(base)
+                let serve = try await serve(base, smtp: sink)
                 try await seed(serve, tag: tag, price: .enterprise)
                 try await deliver(serve, failed(tag))
                 #expect(try await eventually(timeout: .seconds(40)) { try await serviceState("tenant_\(tag)") == "degraded" })
                 #expect(try await eventually(timeout: .seconds(25)) { try await serviceState("tenant_\(tag)") == "suspended" })
+                // Five notices, the degradation and the suspension to three roles, and the outreach to the account manager.
+                #expect(try await eventually(timeout: .seconds(10)) { try sink.messages().count == 22 })
                 #expect(try await serve.stop() == 0)
             }
             let keys = stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)
             #expect(keys == [1, 7, 14, 21].map { "dc_in_\(tag):retry-day-\($0)" })
             #expect(try await scalar("SELECT count(*) FROM dunning_tasks WHERE case_id = \("dc_in_\(tag)") AND step_key = 'outreach-day-1'",
                                      as: Int.self) == 1)
-            let requests = try await notificationRequests(tag)
-            let notices = requests.compactMap { $0["data"] as? [String: Any] }
-            #expect(notices.filter { $0["template"] as? String == "account_manager_outreach" }.first?["roles"] as? [String] == ["account_manager"])
-            #expect(notices.first { $0["template"] as? String == "payment_failed" }?["roles"] as? [String] == ["billing", "admin", "account_manager"])
-            #expect(Set(notices.compactMap { $0["key"] as? String }).isSuperset(of: [0, 3, 7, 14, 21].map { "dc_in_\(tag):notify-day-\($0)" }))
+            // What each person received, by subject, as the SMTP server parsed it.
+            let messages = try sink.messages()
+            func subjects(_ address: String) -> [String] { messages.filter { $0.rcpt_tos == [address] }.map(\.subject) }
+            let retry = "We will retry your payment of $200.00 on "
+            for address in ["billing@\(tag).example", "admin@\(tag).example", "am-\(tag)@northwind.example"] {
+                let received = subjects(address)
+                #expect(received.filter { $0 == "Payment of $200.00 failed for Acme \(tag)" }.count == 2, "days 0 and 21: \(received)")
+                #expect(received.filter { $0.hasPrefix(retry) }.count == 3, "days 3, 7 and 14 announce the next retry")
+                #expect(received.filter { $0 == "Service restricted for Acme \(tag): invoice in_\(tag) is unpaid" }.count == 1)
+                #expect(received.filter { $0 == "Account suspended for Acme \(tag): invoice in_\(tag) is unpaid" }.count == 1)
+            }
+            #expect(subjects("am-\(tag)@northwind.example").filter { $0 == "Outreach needed: Acme \(tag) has an unpaid invoice of $200.00" }.count == 1)
+            #expect(Set(messages.map(\.message_id)).count == 22, "every email is its own message")
+            let firstNotice = try #require(messages.first { $0.rcpt_tos == ["billing@\(tag).example"] })
+            #expect(firstNotice.text?.contains("suspended in 45 days") == true)
+            #expect(firstNotice.text?.contains("https://invoice.stripe.com/i/in_\(tag)") == true)
+            let rows = try await notifications(tag)
+            #expect(rows.count == 22 && rows.allSatisfy { $0.contains(" sent ") })
         }
 
         /// Three failed invoices, a, b and c, opened on days 0, 3 and 6 (Team: degraded after 14
@@ -150,11 +184,12 @@ extension Integration {
                 #expect(clock.now - start >= .seconds(16))
                 try await deliver(serve, invoice("b", "invoice.paid", status: "paid"))
                 #expect(try await eventually { try await serviceState(tenant) == "normal" })
+                #expect(try await eventually { try await notifications(tag).filter { $0.hasPrefix("payment_recovered ") }.count == 6 })
                 #expect(try await serve.stop() == 0)
             }
-            let recovered = try await notificationRequests(tag).filter { ($0["data"] as? [String: Any])?["template"] as? String == "payment_recovered" }
-            #expect(recovered.compactMap { $0["id"] as? String }.sorted() == ["a", "b", "c"].map { "notify:dc_in_\(tag)_\($0):recovered" },
-                    "one per case")
+            // One notice per paid case (to billing and admin), however often Stripe said so.
+            let recovered = try await notifications(tag).filter { $0.hasPrefix("payment_recovered ") }
+            #expect(Set(recovered.map { String($0.split(separator: " ").last ?? "") }) == Set(["a", "b", "c"].map { "dc_in_\(tag)_\($0):recovered" }))
         }
 
         @Test func voidedWrittenOffAndDeletedSubscriptionsCloseTheirCases() async throws {
@@ -184,10 +219,13 @@ extension Integration {
                     SELECT count(*) FROM dunning_steps s JOIN dunning_cases c USING (case_id)
                      WHERE c.stripe_customer_id = \("cus_\(tag)") AND s.status IN ('pending', 'dispatched')
                     """, as: Int.self) == 0)
+                #expect(try await eventually { try await notifications(tag).filter { $0.hasPrefix("subscription_canceled ") }.count == 2 })
                 #expect(try await serve.stop() == 0)
             }
-            // Only a payment asks for a "payment recovered" notice.
-            #expect(try await notificationRequests(tag).filter { ($0["data"] as? [String: Any])?["template"] as? String == "payment_recovered" }.isEmpty)
+            // Only a payment asks for a "payment recovered" notice; the cancellation has its own.
+            let sent = try await notifications(tag)
+            #expect(!sent.contains { $0.hasPrefix("payment_recovered ") })
+            #expect(sent.filter { $0.hasPrefix("subscription_canceled ") }.count == 2, "\(sent)")
         }
 
         @Test func aDeclineThenASuccessClosesTheCaseAndSkipsTheRest() async throws {
@@ -251,31 +289,13 @@ extension Integration {
             #expect(try await scalar("SELECT last_decline_code FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: String?.self) == "stolen_card")
         }
 
-        /// The notification requests dunning published for `tag` (read off `billing.notifications`,
-        /// which has no consumer yet; other messages are put back).
-        func notificationRequests(_ tag: String) async throws -> [[String: Any]] {
-            let bodies = try await AMQPConnection.withConnection(configuration: TestServers.amqp, logger: logger) { connection in
-                var found: [Data] = [], others: [AMQPDelivery] = []
-                while let delivery = try await connection.get(queue: "billing.notifications") {
-                    if String(decoding: delivery.body, as: UTF8.self).contains(tag) {
-                        found.append(Data(delivery.body))
-                        try await delivery.ack()
-                    } else {
-                        others.append(delivery)
-                    }
-                }
-                try await others.last?.nack(multiple: true, requeue: true)
-                return found
-            }
-            return try bodies.map { try #require(try JSONSerialization.jsonObject(with: $0) as? [String: Any]) }
-        }
-
         @Test func actionRequiredAndANewDefaultCardAreHandled() async throws {
             let stripe = FakeStripe()
             let tag = UUID().uuidString.prefix(8).lowercased()
             stripe.script("/v1/invoices/in_\(tag)", [.decline("card_declined", declineCode: "lost_card")])
+            let sink = try SMTPSink()
             try await stripe.run { base in
-                let serve = try await serve(base)
+                let serve = try await serve(base, smtp: sink)
                 try await seed(serve, tag: tag)
                 try await deliver(serve, failed(tag))
                 // Stripe's own retry failing too: a new event, attempt 2. The same case, rescheduled not.
@@ -292,20 +312,19 @@ extension Integration {
                     try await scalar("SELECT retries_paused_reason FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: String?.self) == "lost_card"
                 })
                 // The customer sets a new default card: Stripe's customer.updated names the change in previous_attributes.
-                try await deliver(serve, #"{"id":"evt_\#(tag)_cu","object":"event","type":"customer.updated","created":\#(now + 2),"data":{"object":{"id":"cus_\#(tag)","object":"customer","metadata":{"tenant_id":"tenant_\#(tag)"},"invoice_settings":{"default_payment_method":"pm_new"}},"previous_attributes":{"invoice_settings":{"default_payment_method":"pm_old"}}}}"#)
+                try await deliver(serve, #"{"id":"evt_\#(tag)_cu","object":"event","type":"customer.updated","created":\#(now + 2),"data":{"object":{"id":"cus_\#(tag)","object":"customer","email":"billing@\#(tag).example","metadata":{"tenant_id":"tenant_\#(tag)","company":"Acme \#(tag)","admin_email":"admin@\#(tag).example"},"invoice_settings":{"default_payment_method":"pm_new"}},"previous_attributes":{"invoice_settings":{"default_payment_method":"pm_old"}}}}"#)
                 #expect(try await eventually(timeout: .seconds(8)) {
                     try await scalar("SELECT close_reason FROM dunning_cases WHERE case_id = \("dc_in_\(tag)")", as: String?.self) == "paid"
                 })
+                #expect(try await eventually { try sink.messages().contains { $0.subject.hasPrefix("Payment received") } })
                 #expect(try await serve.stop() == 0)
             }
-            let requests = try await notificationRequests(tag)
-            let templates = Set(requests.compactMap { ($0["data"] as? [String: Any])?["template"] as? String })
+            let messages = try sink.messages()
+            let templates = Set(try await notifications(tag).map { String($0.split(separator: " ")[0]) })
             #expect(templates.isSuperset(of: ["payment_failed", "payment_action_required", "payment_recovered"]), "\(templates)")
-            let action = try #require(requests.first { ($0["data"] as? [String: Any])?["template"] as? String == "payment_action_required" })
-            let data = try #require(action["data"] as? [String: Any])
-            #expect(data["roles"] as? [String] == ["billing", "admin"])
-            #expect((data["data"] as? [String: Any])?["invoice_url"] as? String == "https://invoice.stripe.com/i/in_\(tag)")
-            #expect(action["tenant_id"] as? String == "tenant_\(tag)")
+            let action = messages.filter { $0.subject == "Action required: confirm your payment of $200.00" }
+            #expect(action.map(\.rcpt_tos).sorted { $0[0] < $1[0] } == [["admin@\(tag).example"], ["billing@\(tag).example"]])
+            #expect(action.first?.text?.contains("Confirm it here: https://invoice.stripe.com/i/in_\(tag)") == true)
             #expect(stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)
                 == ["dc_in_\(tag):retry-day-1", "dc_in_\(tag):retry-new-method-evt_\(tag)_cu"])
         }

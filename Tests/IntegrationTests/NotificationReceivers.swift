@@ -1,8 +1,9 @@
 import Foundation
+import Synchronization
 
 /// A test server written in Python (`Tests/tools/*.py`, from the test venv), started for one
 /// test and stopped with SIGTERM.
-final class PythonServer {
+final class PythonServer: Sendable {
     let process: Process
     let port: Int
 
@@ -42,7 +43,7 @@ final class PythonServer {
 
 /// `Tests/tools/smtp_sink.py`: a real SMTP server (aiosmtpd) that stores each message it
 /// accepts, as Python's email package parsed it.
-final class SMTPSink {
+final class SMTPSink: Sendable {
     struct Message: Decodable {
         var mail_from: String
         var rcpt_tos: [String]
@@ -59,8 +60,8 @@ final class SMTPSink {
     let directory: URL
     let reject: String?
     let tls: Bool
-    private(set) var server: PythonServer?
-    private(set) var port: Int
+    private let state: Mutex<(server: PythonServer?, port: Int)>
+    var port: Int { state.withLock { $0.port } }
 
     /// - Parameter reject: refuse (550) recipients containing this.
     /// - Parameter tls: offer and require STARTTLS, with the local CA's `localhost` certificate.
@@ -68,7 +69,7 @@ final class SMTPSink {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-sink-\(UUID().uuidString.prefix(8))")
         self.reject = reject
         self.tls = tls
-        self.port = port
+        self.state = Mutex((nil, port))
         try start()
     }
 
@@ -77,17 +78,19 @@ final class SMTPSink {
     }
 
     func start() throws {
-        var arguments = ["--dir", directory.path, "--port", String(port)]
+        var arguments = ["--dir", directory.path, "--port", String(port)]  // the same port again after a stop
         if let reject { arguments += ["--reject", reject] }
         if tls { arguments += ["--tls-cert", "\(Self.tlsDirectory)/server.pem", "--tls-key", "\(Self.tlsDirectory)/server.key"] }
         let server = try PythonServer(script: "smtp_sink.py", arguments: arguments)
-        self.server = server
-        port = server.port
+        state.withLock { $0 = (server, server.port) }
     }
 
     func stop() {
+        let server = state.withLock { state in
+            defer { state.server = nil }
+            return state.server
+        }
         server?.stop()
-        server = nil
     }
 
     var url: String { "smtp://\(tls ? "localhost" : "127.0.0.1"):\(port)" }
@@ -104,7 +107,7 @@ final class SMTPSink {
 
 /// `Tests/tools/webhook_receiver.py`: verifies each request with the reference Standard
 /// Webhooks library and records it.
-final class WebhookReceiver {
+final class WebhookReceiver: Sendable {
     struct Request: Decodable {
         var id: String?
         var verified: Bool
