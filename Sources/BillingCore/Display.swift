@@ -52,4 +52,11 @@ public enum UTCDisplay {
         let day = UTCDay(containing: seconds)
         return "\(day.day) \(monthNames[Int(day.month) - 1]) \(day.year)"
     }
+
+    /// `2026-11-25T14:05:09Z`.
+    public static func rfc3339(_ seconds: Int64) -> String {
+        let second = ((seconds % 86_400) + 86_400) % 86_400
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(UTCDay(containing: seconds))T\(two(second / 3600)):\(two(second % 3600 / 60)):\(two(second % 60))Z"
+    }
 }

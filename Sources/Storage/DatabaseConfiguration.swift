@@ -75,6 +75,12 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
                                                          database: database, tls: tls)
         configuration.options.maximumConnections = maximumConnections
+        // No keep-alive queries on idle connections: with them, every lease and release keeps
+        // about 1.5 KB alive until the 30 s keep-alive timer would have fired, so a busy
+        // worker grew by ~100 MiB (measured: 10,000 one-query leases +16 MiB with keep-alive,
+        // flat without). A connection that died while idle fails its next query, which the
+        // runner retries as a lost connection.
+        configuration.options.keepAliveBehavior = nil
         return configuration
     }
 }

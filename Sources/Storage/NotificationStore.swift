@@ -66,6 +66,13 @@ public struct WebhookEndpointRecord: Codable, Sendable, Equatable {
     }
 }
 
+/// A tenant's addresses by role, its company name and its webhook endpoint.
+public struct TenantRecipients: Sendable, Equatable {
+    public var contacts: [String: [String]]
+    public var company: String?
+    public var webhook: WebhookEndpointRecord?
+}
+
 /// The outbox's reads and writes. Each call is its own statement on the pool (autocommit):
 /// a row's status must survive whatever happens to the request that created it, because the
 /// message it stands for has left the building.
@@ -78,21 +85,10 @@ public struct NotificationStore: Sendable {
         self.logger = logger
     }
 
-    /// Inserts the rows that do not exist yet (by delivery key); existing rows keep their state.
-    public func insert(_ records: [NotificationRecord]) async throws {
-        guard !records.isEmpty else { return }
-        let json = String(decoding: try RecordCoding.encoder.encode(records), as: UTF8.self)
-        try await client.query("""
-            INSERT INTO notifications (delivery_key, request_key, tenant_id, template, channel, role, recipient)
-            SELECT delivery_key, request_key, tenant_id, template, channel, role, recipient
-              FROM jsonb_populate_recordset(NULL::notifications, \(json)::jsonb)
-            ON CONFLICT (delivery_key) DO NOTHING
-            """, logger: logger)
-    }
-
     /// What claiming a row found.
     public enum Claim: Sendable, Equatable {
-        /// The row is this caller's to send: it was pending, or another sender's claim expired.
+        /// The row is this caller's to send: it was new or pending, or another sender's claim
+        /// expired.
         case claimed(attempt: Int)
         /// Already sent or failed for good: nothing to do.
         case settled(NotificationRecord.Status)
@@ -100,23 +96,33 @@ public struct NotificationStore: Sendable {
         case heldElsewhere
     }
 
-    /// Marks the row `sending` if it is pending, or if a sender's claim is older than `lease`
-    /// (that sender crashed or lost its connection before recording the outcome).
-    public func claim(_ deliveryKey: String, lease: Duration) async throws -> Claim {
+    /// Inserts the rows that do not exist yet and claims (`sending`) every row that is new,
+    /// pending, or held by a sender whose claim is older than `lease` (it crashed or lost its
+    /// connection before recording the outcome), in one statement. Answers per delivery key.
+    public func insertAndClaim(_ records: [NotificationRecord], lease: Duration) async throws -> [String: Claim] {
+        guard !records.isEmpty else { return [:] }
+        let json = String(decoding: try RecordCoding.encoder.encode(records), as: UTF8.self)
         let leaseSeconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+        var claims: [String: Claim] = [:]
         let claimed = try await client.query("""
-            UPDATE notifications SET status = 'sending', attempts = attempts + 1, sending_since = now(), updated_at = now()
-             WHERE delivery_key = \(deliveryKey)
-               AND (status = 'pending' OR (status = 'sending' AND sending_since < now() - make_interval(secs => \(leaseSeconds))))
-            RETURNING attempts
+            INSERT INTO notifications AS n (delivery_key, request_key, tenant_id, template, channel, role, recipient, status, attempts,
+                                           sending_since)
+            SELECT delivery_key, request_key, tenant_id, template, channel, role, recipient, 'sending', 1, now()
+              FROM jsonb_populate_recordset(NULL::notifications, \(json)::jsonb)
+            ON CONFLICT (delivery_key) DO UPDATE
+               SET status = 'sending', attempts = n.attempts + 1, sending_since = now(), updated_at = now()
+             WHERE n.status = 'pending' OR (n.status = 'sending' AND n.sending_since < now() - make_interval(secs => \(leaseSeconds)))
+            RETURNING delivery_key, attempts
             """, logger: logger)
-        for try await attempt in claimed.decode(Int.self) { return .claimed(attempt: attempt) }
-        let rows = try await client.query("SELECT status FROM notifications WHERE delivery_key = \(deliveryKey)", logger: logger)
-        for try await status in rows.decode(String.self) {
-            guard let status = NotificationRecord.Status(rawValue: status) else { return .heldElsewhere }
-            return status == .sending || status == .pending ? .heldElsewhere : .settled(status)
+        for try await (key, attempt) in claimed.decode((String, Int).self) { claims[key] = .claimed(attempt: attempt) }
+        let others = records.map(\.deliveryKey).filter { claims[$0] == nil }
+        guard !others.isEmpty else { return claims }
+        let rows = try await client.query("SELECT delivery_key, status FROM notifications WHERE delivery_key = ANY(\(others))", logger: logger)
+        for try await (key, text) in rows.decode((String, String).self) {
+            let status = NotificationRecord.Status(rawValue: text)
+            claims[key] = status == .sent || status == .failed ? .settled(status ?? .failed) : .heldElsewhere
         }
-        return .settled(.failed)  // no such row: nothing this caller can send
+        return claims
     }
 
     /// Records the outcome of a send: `sent` or `failed` settle the row; `pending` releases it
@@ -157,6 +163,23 @@ public struct NotificationStore: Sendable {
             records.append(try RecordCoding.decoder.decode(NotificationRecord.self, from: Data(json.utf8)))
         }
         return records
+    }
+
+    /// Who a tenant's notifications go to: its billing account's contacts and company (the most
+    /// recently updated account, if several customers name the tenant) and its webhook endpoint.
+    public func recipients(tenantID: String) async throws -> TenantRecipients {
+        let rows = try await client.query("""
+            SELECT (SELECT contacts::text FROM billing_accounts WHERE tenant_id = t.id ORDER BY deleted, last_event_created DESC LIMIT 1),
+                   (SELECT company FROM billing_accounts WHERE tenant_id = t.id ORDER BY deleted, last_event_created DESC LIMIT 1),
+                   w.url, w.secret
+              FROM (SELECT \(tenantID)::text AS id) t LEFT JOIN notification_webhooks w ON w.tenant_id = t.id
+            """, logger: logger)
+        for try await (contacts, company, url, secret) in rows.decode((String?, String?, String?, String?).self) {
+            let decoded = try contacts.map { try JSONDecoder().decode([String: [String]].self, from: Data($0.utf8)) } ?? [:]
+            let endpoint = url.flatMap { url in secret.map { WebhookEndpointRecord(tenantID: tenantID, url: url, secret: $0) } }
+            return TenantRecipients(contacts: decoded, company: company, webhook: endpoint)
+        }
+        return TenantRecipients(contacts: [:], company: nil, webhook: nil)
     }
 
     public func webhookEndpoint(tenantID: String) async throws -> WebhookEndpointRecord? {

@@ -17,5 +17,7 @@ import Testing
         #expect(UTCDisplay.dateTime(0) == "1 January 1970, 00:00 UTC")
         // The last second of a leap day.
         #expect(UTCDisplay.dateTime(1_709_251_199) == "29 February 2024, 23:59 UTC")
+        #expect(UTCDisplay.rfc3339(1_709_251_199) == "2024-02-29T23:59:59Z")
+        #expect(UTCDisplay.rfc3339(1_764_000_000) == "2025-11-24T16:00:00Z")
     }
 }

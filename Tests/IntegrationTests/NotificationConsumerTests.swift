@@ -261,10 +261,11 @@ extension Integration {
                 let event = harness.request(key: key, roles: ["billing"])
                 // A worker claimed the row and died before recording the outcome.
                 let deliveryKey = "\(harness.scoped(key)):email:billing@\(harness.tenant).example"
-                try await harness.store.insert([NotificationRecord(
+                let claims = try await harness.store.insertAndClaim([NotificationRecord(
                     deliveryKey: deliveryKey, requestKey: harness.scoped(key), tenantID: harness.tenant,
-                    template: "payment_failed", channel: "email", role: "billing", recipient: "billing@\(harness.tenant).example")])
-                #expect(try await harness.store.claim(deliveryKey, lease: .seconds(1)) == .claimed(attempt: 1))
+                    template: "payment_failed", channel: "email", role: "billing", recipient: "billing@\(harness.tenant).example")],
+                    lease: .seconds(1))
+                #expect(claims == [deliveryKey: .claimed(attempt: 1)])
                 // While the claim holds, the redelivered request waits (retried later) instead of sending a second copy.
                 await #expect(throws: TransientFailure.self) { _ = try await harness.handler.handle(event, logger: harness.logger) }
                 #expect(try sink.messages().isEmpty)

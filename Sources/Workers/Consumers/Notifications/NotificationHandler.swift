@@ -6,6 +6,7 @@ import PostgresNIO
 import Prometheus
 import Storage
 import Stripe
+import Synchronization
 
 /// The `notifications` consumer: turns a request into one outbox row per recipient and
 /// channel, then sends each row that is not sent yet.
@@ -50,32 +51,31 @@ public struct NotificationHandler: OutboxEventHandler {
         guard templates.names.contains(request.template) else {
             throw PermanentFailure("no template \(request.template): add config/notifications/\(request.template).{subject,text,html}.mustache")
         }
-        let account = try await queries.account(tenantID: request.tenantID)
-        let wantsWebhook = request.roles.contains { settings.routing.channels(template: request.template, role: $0).contains(.webhook) }
-        let endpoint = wantsWebhook ? try await store.webhookEndpoint(tenantID: request.tenantID) : nil
-        let (deliveries, skipped) = NotificationPlanner.plan(request, contacts: account?.contacts ?? [:], webhookURL: endpoint?.url,
+        let recipients = try await store.recipients(tenantID: request.tenantID)
+        let endpoint = recipients.webhook
+        let (deliveries, skipped) = NotificationPlanner.plan(request, contacts: recipients.contacts, webhookURL: endpoint?.url,
                                                              routing: settings.routing)
         for skip in skipped {
             metrics.skipped(role: skip.role, channel: skip.channel)
             logger.info("notification recipient skipped", metadata: [
                 "key": "\(request.key)", "role": "\(skip.role.rawValue)", "channel": "\(skip.channel.rawValue)", "reason": "\(skip.reason)"])
         }
-        try await store.insert(deliveries.map {
+        let claims = try await store.insertAndClaim(deliveries.map {
             NotificationRecord(deliveryKey: $0.deliveryKey, requestKey: request.key, tenantID: request.tenantID, template: request.template,
                                channel: $0.channel.rawValue, role: $0.role.rawValue, recipient: $0.recipient)
-        })
+        }, lease: claimLease)
 
         var attempted = false
         var retryLater: [String] = []
         for delivery in deliveries {
-            switch try await store.claim(delivery.deliveryKey, lease: claimLease) {
+            switch claims[delivery.deliveryKey] ?? .heldElsewhere {
             case .settled:
                 continue
             case .heldElsewhere:
                 retryLater.append("\(delivery.deliveryKey) is being sent by another worker")
             case .claimed(let attempt):
                 attempted = true
-                let rendered = render(request, for: delivery, company: account?.company, logger: logger)
+                let rendered = render(request, for: delivery, company: recipients.company, logger: logger)
                 let clock = ContinuousClock()
                 let started = clock.now
                 let outcome = await send(rendered, request: request, delivery: delivery, endpoint: endpoint, logger: logger)
@@ -228,7 +228,7 @@ public struct NotificationHandler: OutboxEventHandler {
         data["text"] = .string(rendered.text)
         let payload: JSONValue = .object([
             "type": .string("billing.\(request.template)"),
-            "timestamp": .string(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(timestamp)))),
+            "timestamp": .string(UTCDisplay.rfc3339(timestamp)),
             "data": .object(data),
         ])
         let encoder = JSONEncoder()
@@ -238,9 +238,11 @@ public struct NotificationHandler: OutboxEventHandler {
 }
 
 /// Sent, failed and retried notifications by channel and template; skipped recipients by role;
-/// delivery latency by channel.
-struct NotificationMetrics: Sendable {
+/// delivery latency by channel. Made on first use of a label set, then reused.
+final class NotificationMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
+    private let counters = Mutex<[String: Counter]>([:])
+    private let histograms = Mutex<[String: DurationHistogram]>([:])
 
     init(registry: PrometheusCollectorRegistry) {
         self.registry = registry
@@ -253,20 +255,35 @@ struct NotificationMetrics: Sendable {
         case .transient: name = "retried"
         case .permanent: name = "failed"
         }
-        registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "notifications", metricName: name,
-                                                              unitName: "total", helpText: "Notification deliveries \(name)"),
-                             labels: [("channel", channel.rawValue), ("template", template)]).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "notifications", metricName: "delivery_duration",
-                                             unitName: "seconds", helpText: "Time to send one notification, the remote's answer included"),
-            labels: [("channel", channel.rawValue)],
-            buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-                      .milliseconds(250), .seconds(1), .seconds(5), .seconds(30)]).record(duration)
+        counter(name, help: "Notification deliveries \(name)", labels: [("channel", channel.rawValue), ("template", template)]).increment()
+        let histogram = histograms.withLock { cache in
+            if let found = cache[channel.rawValue] { return found }
+            let made = registry.makeDurationHistogram(
+                descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "notifications", metricName: "delivery_duration",
+                                                 unitName: "seconds", helpText: "Time to send one notification, the remote's answer included"),
+                labels: [("channel", channel.rawValue)],
+                buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+                          .milliseconds(250), .seconds(1), .seconds(5), .seconds(30)])
+            cache[channel.rawValue] = made
+            return made
+        }
+        histogram.record(duration)
     }
 
     func skipped(role: ContactRole, channel: NotificationChannel) {
-        registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "notifications", metricName: "skipped",
-                                                              unitName: "total", helpText: "Recipients skipped: no address or endpoint"),
-                             labels: [("role", role.rawValue), ("channel", channel.rawValue)]).increment()
+        counter("skipped", help: "Recipients skipped: no address or endpoint", labels: [("role", role.rawValue), ("channel", channel.rawValue)])
+            .increment()
+    }
+
+    private func counter(_ name: String, help: String, labels: [(String, String)]) -> Counter {
+        let key = ([name] + labels.map { "\($0.0)=\($0.1)" }).joined(separator: ",")
+        return counters.withLock { cache in
+            if let found = cache[key] { return found }
+            let made = registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "notifications", metricName: name,
+                                                                             unitName: "total", helpText: help),
+                                            labels: labels)
+            cache[key] = made
+            return made
+        }
     }
 }
