@@ -13,13 +13,8 @@ THREADS=${THREADS:-1}
 PORT=${PORT:-18080}
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
-swift build -c release --product billing >&2
-BIN=.build/release/billing
-while IFS='=' read -r key value; do
-  case "$key" in ''|\#*) continue ;; esac
-  [ -n "${!key:-}" ] || export "$key=$value"
-done < config/billing.env.example
-export BILLING_LOG_LEVEL=warning BILLING_HTTP_PORT=$PORT
+source Benchmarks/common.sh  # the working directory is the checkout now
+export BILLING_HTTP_PORT=$PORT
 
 work=$(mktemp -d)
 intake=

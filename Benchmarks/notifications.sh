@@ -17,13 +17,7 @@ TENANTS=${TENANTS:-2000}
 CHANNELS=${CHANNELS:-"webhook email"}
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 
-swift build -c release --product billing >&2
-BIN=.build/release/billing
-while IFS='=' read -r key value; do
-  case "$key" in ''|\#*) continue ;; esac
-  [ -n "${!key:-}" ] || export "$key=$value"
-done < config/billing.env.example
-export BILLING_LOG_LEVEL=warning
+source Benchmarks/common.sh  # the working directory is the checkout now
 
 work=$(mktemp -d)
 pids=()

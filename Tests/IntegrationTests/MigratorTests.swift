@@ -45,7 +45,8 @@ extension Integration {
                     let migrator = Migrator()
                     #expect(try await migrator.migrate(database.client, logger: logger) == Migration.all.map(\.version))
                     #expect(try await tables(database) == [
-                        "billing_accounts", "dunning_cases", "dunning_steps", "dunning_tasks", "invoices", "lifecycle_commands", "mrr_movements", "processed_events", "schema_migrations", "stale_snapshots",
+                        "billing_accounts", "dunning_cases", "dunning_steps", "dunning_tasks", "invoices", "lifecycle_commands", "mrr_movements",
+                        "notification_webhooks", "notifications", "processed_events", "schema_migrations", "stale_snapshots",
                         "stripe_events", "subscription_items", "subscription_transitions", "subscriptions", "tenant_service_states",
                     ])
                     #expect(try await migrator.migrate(database.client, logger: logger) == [])

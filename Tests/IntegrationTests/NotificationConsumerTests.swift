@@ -199,6 +199,27 @@ extension Integration {
             }
         }
 
+        @Test func smtpAuthIsPresentedAndAWrongPasswordIsRetriedNotFailed() async throws {
+            let sink = try SMTPSink(auth: "billing-worker:s3cret-pw")
+            try await NotificationHarness.run(smtp: SMTPSettings(url: sink.url, tls: .none, username: "billing-worker",
+                                                                 password: Secret("s3cret-pw"))) { (harness) async throws -> Void in
+                _ = try await harness.handler.handle(harness.request(key: "dc_in_auth:notify-d0", roles: ["billing"]), logger: harness.logger)
+                #expect(try sink.messages().map(\.auth_user) == ["billing-worker"])
+            }
+            try await NotificationHarness.run(smtp: SMTPSettings(url: sink.url, tls: .none, username: "billing-worker",
+                                                                 password: Secret("wrong"))) { (harness) async throws -> Void in
+                let key = "dc_in_badauth:notify-d0"
+                // The server is fine with the recipient; the configuration is not: keep the row for a retry.
+                await #expect(throws: TransientFailure.self) {
+                    _ = try await harness.handler.handle(harness.request(key: key, roles: ["billing"]), logger: harness.logger)
+                }
+                let row = try #require(try await harness.rows(key).first)
+                #expect(row.status == .pending)
+                #expect(row.lastError?.contains("SMTP authentication failed") == true)
+                #expect(try sink.messages().count == 1)
+            }
+        }
+
         @Test func webhooksAreSignedAndTheReferenceLibraryVerifiesThem() async throws {
             let secret = StandardWebhookSignature.newSecret()
             let receiver = try WebhookReceiver(secret: secret, failFirst: 1)

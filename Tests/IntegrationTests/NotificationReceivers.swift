@@ -55,20 +55,24 @@ final class SMTPSink: Sendable {
         var text: String?
         var html: String?
         var tls: Bool
+        var auth_user: String?
     }
 
     let directory: URL
     let reject: String?
     let tls: Bool
+    let auth: String?
     private let state: Mutex<(server: PythonServer?, port: Int)>
     var port: Int { state.withLock { $0.port } }
 
     /// - Parameter reject: refuse (550) recipients containing this.
     /// - Parameter tls: offer and require STARTTLS, with the local CA's `localhost` certificate.
-    init(reject: String? = nil, tls: Bool = false, port: Int = 0) throws {
+    /// - Parameter auth: `user:password` that AUTH must present.
+    init(reject: String? = nil, tls: Bool = false, auth: String? = nil, port: Int = 0) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-sink-\(UUID().uuidString.prefix(8))")
         self.reject = reject
         self.tls = tls
+        self.auth = auth
         self.state = Mutex((nil, port))
         try start()
     }
@@ -80,6 +84,7 @@ final class SMTPSink: Sendable {
     func start() throws {
         var arguments = ["--dir", directory.path, "--port", String(port)]  // the same port again after a stop
         if let reject { arguments += ["--reject", reject] }
+        if let auth { arguments += ["--auth", auth] }
         if tls { arguments += ["--tls-cert", "\(Self.tlsDirectory)/server.pem", "--tls-key", "\(Self.tlsDirectory)/server.key"] }
         let server = try PythonServer(script: "smtp_sink.py", arguments: arguments)
         state.withLock { $0 = (server, server.port) }

@@ -1,11 +1,12 @@
 """A real SMTP server for the notification tests (aiosmtpd), never used by the service.
 
-    smtp_sink.py --dir DIR [--port P] [--reject TEXT] [--tls-cert PEM --tls-key KEY]
+    smtp_sink.py --dir DIR [--port P] [--reject TEXT] [--tls-cert PEM --tls-key KEY] [--auth USER:PASSWORD]
 
 Stores each accepted message as DIR/<n>.json (envelope, decoded headers, text and HTML parts),
 parsed by Python's email package: an implementation independent of the one that wrote it.
 Refuses with 550 any recipient containing TEXT. With a certificate it offers STARTTLS and
-requires it. Prints "ready <port>" once listening; stops on SIGTERM.
+requires it. With --auth it requires AUTH with those credentials (over plain SMTP too, for
+the test) and records the user. Prints "ready <port>" once listening; stops on SIGTERM.
 """
 import argparse
 import email
@@ -15,9 +16,11 @@ import os
 import signal
 import ssl
 import threading
+import warnings
 import time
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
@@ -49,6 +52,7 @@ class Sink:
             "text": text.get_content() if text else None,
             "html": html.get_content() if html else None,
             "tls": session.ssl is not None,
+            "auth_user": session.auth_data.login.decode() if session.authenticated and session.auth_data else None,
             "received_at": time.time(),
         }
         name = os.path.join(self.directory, "%08d.json" % self.count)
@@ -68,6 +72,7 @@ def main():
     parser.add_argument("--reject", default="")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--auth")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     port = args.port
@@ -81,6 +86,15 @@ def main():
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.tls_cert, args.tls_key)
         options = {"tls_context": context, "require_starttls": True}
+    if args.auth:
+        user, password = args.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user and auth_data.password.decode() == password
+            return AuthResult(success=ok, handled=False, auth_data=auth_data)
+
+        warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")  # a test server on loopback
+        options.update({"authenticator": authenticator, "auth_required": True, "auth_require_tls": False})
     controller = Controller(Sink(args.dir, args.reject), hostname="127.0.0.1", port=port, **options)
     controller.start()
     print("ready %d" % port, flush=True)
