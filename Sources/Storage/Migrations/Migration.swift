@@ -21,5 +21,6 @@ extension Migration {
         .m0004_lifecycleCommands,
         .m0005_dunning,
         .m0006_notifications,
+        .m0007_usage,
     ]
 }
