@@ -70,3 +70,41 @@ public struct UsageStore: Sendable {
         return recorded
     }
 }
+
+/// One metric's usage in a period.
+public struct UsageTotals: Sendable, Equatable {
+    public var metric: String
+    public var events: Int
+    public var sum: Int64
+    public var last: Int64
+    public var maximum: Int64
+    /// The sum since `dayStart` (AI requests' allowance is per day).
+    public var sumToday: Int64
+}
+
+/// Reads recorded usage by time range.
+public struct UsageQueries: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Every metric the tenant reported in `[start, end)`: the sum, the last value (by time,
+    /// then event id), the maximum, and the sum since `dayStart`.
+    public func totals(tenantID: String, start: Date, end: Date, dayStart: Date) async throws -> [UsageTotals] {
+        let rows = try await client.query("""
+            SELECT metric, count(*)::bigint, sum(units)::bigint, (array_agg(units ORDER BY occurred_at DESC, event_id DESC))[1], max(units),
+                   coalesce(sum(units) FILTER (WHERE occurred_at >= \(dayStart)), 0)::bigint
+              FROM usage_events WHERE tenant_id = \(tenantID) AND occurred_at >= \(start) AND occurred_at < \(end)
+             GROUP BY metric ORDER BY metric
+            """, logger: logger)
+        var totals: [UsageTotals] = []
+        for try await (metric, events, sum, last, maximum, today) in rows.decode((String, Int, Int64, Int64, Int64, Int64).self) {
+            totals.append(UsageTotals(metric: metric, events: events, sum: sum, last: last, maximum: maximum, sumToday: today))
+        }
+        return totals
+    }
+}

@@ -60,7 +60,8 @@ public struct BillingServer: Sendable {
             operatorRoutes: LifecycleRoutes(queries: LifecycleQueries(client: database.client, logger: logger), plans: plans,
                                             dunning: dunning, daySeconds: configuration.dunning.daySeconds).routes
                 + DunningRoutes(database: database.client, logger: logger).routes
-                + NotificationRoutes(database: database.client, logger: logger).routes,
+                + NotificationRoutes(database: database.client, logger: logger).routes
+                + UsageRoutes(database: database.client, plans: plans, logger: logger).routes,
             logger: logger)
         let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port,
                                      eventLoopThreads: configuration.http.eventLoopThreads)
