@@ -12,10 +12,10 @@ import Testing
 
 @testable import Workers
 
-/// The lifecycle handler, failing its first attempt at each event after doing all its writes:
-/// a crash mid-way must leave nothing behind.
+/// A handler (lifecycle, usage) failing its first attempt at each event after doing all its
+/// writes: a crash mid-way must leave nothing behind.
 struct FailingOnceAfterWriting: EventHandler {
-    let inner: LifecycleHandler
+    let inner: any EventHandler
 
     func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws {
         try await handle(batch: [event], connection: connection, logger: logger)

@@ -8,21 +8,6 @@ import Testing
 
 @testable import Workers
 
-/// The usage handler, failing its first attempt at each batch after writing: a crash mid-way
-/// must leave nothing behind.
-struct UsageFailingOnceAfterWriting: EventHandler {
-    let inner: UsageHandler
-
-    func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws {
-        try await handle(batch: [event], connection: connection, logger: logger)
-    }
-
-    func handle(batch events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws {
-        try await inner.handle(batch: events, connection: connection, logger: logger)
-        if events.contains(where: { $0.attempt == 1 }) { throw TransientFailure("crashed after writing") }
-    }
-}
-
 extension Integration {
     @Suite("Usage consumer against RabbitMQ and PostgreSQL")
     struct UsageConsumerTests {
@@ -90,7 +75,7 @@ extension Integration {
             let tag = UUID().uuidString.prefix(8).lowercased()
             let tenant = "tenant_usage_\(tag)"
             let bodies = (0..<300).map { Self.report("use_\(tag)_\($0)", tenant: tenant, quantity: "3") }
-            let failing = UsageFailingOnceAfterWriting(inner: UsageHandler(registry: PrometheusCollectorRegistry()))
+            let failing = FailingOnceAfterWriting(inner: UsageHandler(registry: PrometheusCollectorRegistry()))
             try await RunnerHarness.run(consumer: Self.consumer(), handlers: [failing]) { (harness) async throws -> Void in
                 try await publish(harness, bodies)
                 #expect(try await eventually(timeout: .seconds(30)) { harness.metric("processed") == 300 })
