@@ -42,9 +42,7 @@ public enum UTCDisplay {
 
     /// `25 November 2026, 14:05 UTC`.
     public static func dateTime(_ seconds: Int64) -> String {
-        let secondOfDay = ((seconds % 86_400) + 86_400) % 86_400
-        let hour = secondOfDay / 3_600, minute = secondOfDay % 3_600 / 60
-        return "\(date(seconds)), \(hour < 10 ? "0" : "")\(hour):\(minute < 10 ? "0" : "")\(minute) UTC"
+        "\(date(seconds)), \(clock(seconds).prefix(5)) UTC"
     }
 
     /// `25 November 2026`: the day in UTC.
@@ -55,8 +53,21 @@ public enum UTCDisplay {
 
     /// `2026-11-25T14:05:09Z`.
     public static func rfc3339(_ seconds: Int64) -> String {
+        "\(UTCDay(containing: seconds))T\(clock(seconds))Z"
+    }
+
+    /// `Wed, 25 Nov 2026 14:05:09 +0000` (an email's Date header).
+    public static func rfc5322(_ seconds: Int64) -> String {
+        let day = UTCDay(containing: seconds)
+        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
+        let weekday = weekdays[Int(((day.daysSinceEpoch % 7) + 7) % 7)]
+        return "\(weekday), \(day.day) \(monthNames[Int(day.month) - 1].prefix(3)) \(day.year) \(clock(seconds)) +0000"
+    }
+
+    /// `14:05:09`: the time of day in UTC.
+    static func clock(_ seconds: Int64) -> String {
         let second = ((seconds % 86_400) + 86_400) % 86_400
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(UTCDay(containing: seconds))T\(two(second / 3600)):\(two(second % 3600 / 60)):\(two(second % 60))Z"
+        return "\(two(second / 3_600)):\(two(second % 3_600 / 60)):\(two(second % 60))"
     }
 }

@@ -19,5 +19,6 @@ import Testing
         #expect(UTCDisplay.dateTime(1_709_251_199) == "29 February 2024, 23:59 UTC")
         #expect(UTCDisplay.rfc3339(1_709_251_199) == "2024-02-29T23:59:59Z")
         #expect(UTCDisplay.rfc3339(1_764_000_000) == "2025-11-24T16:00:00Z")
+        #expect(UTCDisplay.rfc5322(1_795_600_000) == "Wed, 25 Nov 2026 09:46:40 +0000")
     }
 }

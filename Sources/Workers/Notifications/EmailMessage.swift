@@ -30,7 +30,7 @@ public struct EmailMessage: Sendable {
 
     /// `<n-<32 hex of SHA-256(delivery key)>@<the sender's domain>>`.
     public var messageID: String {
-        let digest = SHA256.hash(data: Array(deliveryKey.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        let digest = deliveryDigest(deliveryKey)
         let domain = from.split(separator: "@").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? "localhost"
         return "<n-\(digest)@\(domain.isEmpty ? "localhost" : domain)>"
     }
@@ -45,7 +45,7 @@ public struct EmailMessage: Sendable {
         if let replyTo { lines.append("Reply-To: \(replyTo)") }
         lines += [
             "Subject: \(Self.encodeHeader(subject))",
-            "Date: \(Self.rfc5322Date(date))",
+            "Date: \(UTCDisplay.rfc5322(date))",
             "Message-ID: \(messageID)",
             "MIME-Version: 1.0",
             "Auto-Submitted: auto-generated",
@@ -86,15 +86,10 @@ public struct EmailMessage: Sendable {
     static func base64Lines(_ text: String) -> String {
         Data(text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
     }
+}
 
-    /// `Wed, 25 Nov 2026 14:05:09 +0000`.
-    static func rfc5322Date(_ seconds: Int64) -> String {
-        let day = UTCDay(containing: seconds)
-        let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
-        let weekday = weekdays[Int(((day.daysSinceEpoch % 7) + 7) % 7)]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        let second = ((seconds % 86_400) + 86_400) % 86_400
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(weekday), \(day.day) \(months[Int(day.month) - 1]) \(day.year) \(two(second / 3600)):\(two(second % 3600 / 60)):\(two(second % 60)) +0000"
-    }
+/// 32 hex digits of SHA-256 of a delivery key: the same for every attempt of one message, so
+/// receivers can drop a repeat (`Message-ID`, `webhook-id`).
+func deliveryDigest(_ deliveryKey: String) -> String {
+    SHA256.hash(data: Array(deliveryKey.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
 }

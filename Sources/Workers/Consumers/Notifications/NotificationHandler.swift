@@ -1,5 +1,4 @@
 import BillingCore
-import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -214,7 +213,7 @@ public struct NotificationHandler: OutboxEventHandler {
 
     /// `msg_<hex>`: the same for every attempt of one notification.
     static func webhookID(_ deliveryKey: String) -> String {
-        "msg_" + SHA256.hash(data: Array(deliveryKey.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        "msg_" + deliveryDigest(deliveryKey)
     }
 
     /// `{"type": "billing.<template>", "timestamp", "data": {…the request's data, tenant_id,
