@@ -13,6 +13,7 @@ public struct BillingServer: Sendable {
     public var configuration: ServeConfiguration
     public var plans: PlanCatalog
     public var dunning: DunningPolicy
+    public var usage: UsageReportingSettings
     public var logger: Logger
 
     /// Reads `config/plans.yaml` and `config/dunning.yaml` too.
@@ -20,6 +21,7 @@ public struct BillingServer: Sendable {
         self.configuration = configuration
         self.plans = try PlanCatalogFile.load(path: configuration.plansFile)
         self.dunning = try DunningPolicyFile.load(path: configuration.dunning.policyFile)
+        self.usage = try configuration.usage.load()
         self.logger = logger
     }
 
@@ -87,6 +89,9 @@ public struct BillingServer: Sendable {
         if runScheduler {
             services.append(.init(service: DunningScheduler(database: database.client, publisher: amqp,
                                                             interval: configuration.dunning.schedulerInterval, logger: logger)))
+            services.append(.init(service: UsageReportingService(reporter: UsageReporter(
+                database: database.client, stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), settings: usage,
+                plans: plans, publisher: amqp, registry: registry, logger: logger))))
         }
         let group = ServiceGroup(configuration: .init(
             services: services + runners,

@@ -10,7 +10,7 @@ struct Billing: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "billing",
         abstract: "The billing worker: webhook intake, consumers, scheduler and ops tools.",
-        subcommands: [Serve.self, IntakeCommand.self, Consume.self, Schedule.self, Migrate.self, TopologyCommand.self, DeadLetterCommand.self, Bench.self])
+        subcommands: [Serve.self, IntakeCommand.self, Consume.self, Schedule.self, Migrate.self, TopologyCommand.self, DeadLetterCommand.self, UsageCommand.self, Bench.self])
 }
 
 /// Reads the environment once, sets up logging, and turns a configuration error into one

@@ -47,7 +47,8 @@ extension Integration {
                     #expect(try await tables(database) == [
                         "billing_accounts", "dunning_cases", "dunning_steps", "dunning_tasks", "invoices", "lifecycle_commands", "mrr_movements",
                         "notification_webhooks", "notifications", "processed_events", "schema_migrations", "stale_snapshots",
-                        "stripe_events", "subscription_items", "subscription_transitions", "subscriptions", "tenant_service_states", "usage_events",
+                        "stripe_events", "subscription_items", "subscription_transitions", "subscriptions", "tenant_service_states", "usage_alerts",
+                        "usage_events", "usage_meter_reports", "usage_totals",
                     ])
                     #expect(try await migrator.migrate(database.client, logger: logger) == [])
                     #expect(try await migrator.appliedVersions(database.client, logger: logger) == Migration.all.map(\.version))

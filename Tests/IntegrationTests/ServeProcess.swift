@@ -28,8 +28,10 @@ final class ServeProcess: @unchecked Sendable {
         return environment
     }
 
-    /// Starts `billing ARGUMENTS` on a free port and waits until `/readyz` answers 200.
-    init(_ arguments: [String] = ["serve", "--migrate", "--declare-topology"], environment extra: [String: String] = [:]) async throws {
+    /// Starts `billing ARGUMENTS` on a free port and waits until `/readyz` answers 200 (or,
+    /// for a process without HTTP, until `ready` holds).
+    init(_ arguments: [String] = ["serve", "--migrate", "--declare-topology"], environment extra: [String: String] = [:],
+         ready: (@Sendable () async throws -> Bool)? = nil) async throws {
         port = Int.random(in: 20000...40000)
         var environment = Self.environment
         environment["BILLING_HTTP_PORT"] = "\(port)"
@@ -41,10 +43,11 @@ final class ServeProcess: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let ready = try await eventually(timeout: .seconds(30)) { [port] in
-            (try? await HTTP.request("http://127.0.0.1:\(port)/readyz"))?.status == 200  // refused while starting: keep polling; the guard below fails the test
+        let isReady = try await eventually(timeout: .seconds(30)) { [port] in
+            if let ready { return try await ready() }
+            return (try? await HTTP.request("http://127.0.0.1:\(port)/readyz"))?.status == 200  // refused while starting: keep polling; the guard below fails the test
         }
-        guard ready else {
+        guard isReady else {
             process.terminate()
             throw TestFailure("billing \(arguments.joined(separator: " ")) did not become ready on port \(port)")
         }
@@ -60,6 +63,12 @@ final class ServeProcess: @unchecked Sendable {
         _ = try await eventually(timeout: .seconds(20)) { !self.process.isRunning }
         if process.isRunning { process.interrupt() }
         return process.terminationStatus
+    }
+
+    /// SIGKILL: the process dies where it is, as in a crash or an OOM kill.
+    func crash() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     deinit { if process.isRunning { process.terminate() } }

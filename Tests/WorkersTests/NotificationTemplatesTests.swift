@@ -22,10 +22,10 @@ struct NotificationTemplatesTests {
         return data
     }
 
-    static let quotaData: [String: JSONValue] = [
-        "metric": "api_calls", "metric_label": "API calls", "used": 80_000, "limit": 100_000, "unit": "calls", "percent": 80,
-        "period_end": 1_796_083_200, "overage_unit_price": "$0.01", "overage_unit": "call",
-    ]
+    /// As the usage consumer sends it (``QuotaAlerts``).
+    static let quotaData = QuotaAlerts.notificationData(metric: .apiCalls, usedUnits: 80_000,
+                                                        plan: try! PlanCatalogFile.load(path: PlanCatalogFileTests.path)[.team],
+                                                        periodEnd: 1_796_083_200)
 
     /// Realistic data for every notification the system sends, as its producer sends it.
     static let examples: [String: [String: JSONValue]] = [
@@ -41,7 +41,9 @@ struct NotificationTemplatesTests {
         "subscription_canceled": ["subscription_id": "sub_1QxGone", "ended_at": 1_765_209_600, "plan_name": "Team", "amount": 20_000,
                                   "currency": "usd"],
         "quota_warning": quotaData,
-        "quota_exceeded": quotaData.merging(["used": 112_000, "percent": 112]) { $1 },
+        "quota_exceeded": QuotaAlerts.notificationData(metric: .storageGB, usedUnits: 11_200,
+                                                        plan: try! PlanCatalogFile.load(path: PlanCatalogFileTests.path)[.team],
+                                                        periodEnd: 1_796_083_200),
     ]
 
     static func render(_ template: String, _ data: [String: JSONValue]) -> RenderedNotification? {

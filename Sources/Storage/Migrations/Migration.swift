@@ -22,5 +22,6 @@ extension Migration {
         .m0005_dunning,
         .m0006_notifications,
         .m0007_usage,
+        .m0008_usageTotals,
     ]
 }

@@ -177,6 +177,14 @@ public struct EnvironmentReader: Sendable {
             webhookTimeout: .milliseconds(try integer("BILLING_WEBHOOK_TIMEOUT_MS", default: 10_000, range: 100...120_000)))
     }
 
+    /// `BILLING_USAGE_FILE` (default `config/usage.yaml`: meters and the reporter's settings) and
+    /// `BILLING_USAGE_REPORT_INTERVAL_MS` (overrides the file's `reporting.interval`).
+    public func usage() throws(ConfigurationError) -> UsageFileSettings {
+        let interval = optional("BILLING_USAGE_REPORT_INTERVAL_MS") == nil ? nil
+            : Duration.milliseconds(try integer("BILLING_USAGE_REPORT_INTERVAL_MS", default: 3_600_000, range: 100...86_400_000))
+        return UsageFileSettings(file: optional("BILLING_USAGE_FILE") ?? "config/usage.yaml", reportInterval: interval)
+    }
+
     /// `BILLING_PLANS_FILE` (default `config/plans.yaml`, relative to the working directory).
     public func plansFile() -> String {
         optional("BILLING_PLANS_FILE") ?? "config/plans.yaml"
@@ -238,6 +246,25 @@ public struct NotificationDeliverySettings: Sendable, Equatable {
     }
 }
 
+/// Where usage reporting is configured.
+public struct UsageFileSettings: Sendable, Equatable {
+    public var file: String
+    /// Overrides the file's interval when set.
+    public var reportInterval: Duration?
+
+    public init(file: String = "config/usage.yaml", reportInterval: Duration? = nil) {
+        self.file = file
+        self.reportInterval = reportInterval
+    }
+
+    /// The file's settings with the environment's override.
+    public func load() throws(ConfigurationFileError) -> UsageReportingSettings {
+        var settings = try UsageSettingsFile.load(path: file)
+        if let reportInterval { settings.interval = reportInterval }
+        return settings
+    }
+}
+
 /// Everything `billing serve` needs.
 public struct ServeConfiguration: Sendable {
     public var amqp: AMQPConfiguration
@@ -250,6 +277,7 @@ public struct ServeConfiguration: Sendable {
     public var plansFile: String
     public var dunning: DunningSettings
     public var notifications: NotificationDeliverySettings
+    public var usage: UsageFileSettings
 
     public init(environment: EnvironmentReader) throws(ConfigurationError) {
         amqp = try environment.amqp()
@@ -262,5 +290,6 @@ public struct ServeConfiguration: Sendable {
         plansFile = environment.plansFile()
         dunning = try environment.dunning()
         notifications = try environment.notifications()
+        usage = try environment.usage()
     }
 }

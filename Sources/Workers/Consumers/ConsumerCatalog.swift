@@ -73,7 +73,7 @@ public enum ConsumerCatalog {
         case "lifecycle": LifecycleHandler(plans: context.plans, stripe: context.stripe, registry: context.registry)
         case "dunning": DunningHandler(policy: context.dunning, daySeconds: context.daySeconds, stripe: context.stripe,
                                        publisher: context.publisher, now: context.now)
-        case "usage": UsageHandler(registry: context.registry)
+        case "usage": UsageHandler(plans: context.plans, publisher: context.publisher, registry: context.registry, now: context.now)
         case "notifications": context.notifications.map {
             NotificationHandler(settings: $0.settings, templates: $0.templates, plans: context.plans, database: $0.database, mailer: $0.mailer,
                                 webhooks: $0.webhooks, registry: context.registry, logger: $0.logger, now: context.now)

@@ -1,5 +1,6 @@
 import BillingCore
 import Foundation
+import Intake
 import Logging
 import PostgresNIO
 import Prometheus
@@ -12,14 +13,23 @@ import Storage
 public struct UsageHandler: EventHandler {
     let recorded: Counter
     let unattributed: Counter
+    let tooOld: Counter
+    let alerts: Counter
+    let quota: QuotaAlerts
+    let now: @Sendable () -> Date
 
-    public init(registry: PrometheusCollectorRegistry) {
+    public init(plans: PlanCatalog, publisher: any EventPublisher, registry: PrometheusCollectorRegistry,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         func counter(_ name: String, _ help: String) -> Counter {
             registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "usage", metricName: name,
                                                                   unitName: "total", helpText: help))
         }
         recorded = counter("recorded", "Usage events recorded")
         unattributed = counter("unattributed", "Usage events of tenants without a live subscription (kept)")
+        tooOld = counter("too_old", "Usage events older than Stripe accepts meter events (kept, not reported)")
+        alerts = counter("quota_alerts", "Quota alerts announced (80% and 100% of an allowance)")
+        quota = QuotaAlerts(plans: plans, publisher: publisher, now: now)
+        self.now = now
     }
 
     public func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws {
@@ -28,9 +38,32 @@ public struct UsageHandler: EventHandler {
 
     public func handle(batch events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws {
         let records = try events.map(Self.record)
-        let result = try await UsageStore(connection: connection, logger: logger).record(records)
+        let store = UsageStore(connection: connection, logger: logger)
+        let periods = try await store.livePeriods(tenantIDs: Set(records.map(\.tenantID)))
+        let placed = Self.place(records, periods: periods, now: Int64(now().timeIntervalSince1970))
+        let result = try await store.record(placed)
         recorded.increment(by: Int64(result.inserted))
         unattributed.increment(by: Int64(result.unattributed))
+        tooOld.increment(by: Int64(placed.filter { $0.attributed && $0.window == nil }.count))
+        alerts.increment(by: Int64(try await quota.announce(result.windows, periods: periods, store: store)))
+    }
+
+    /// Each event with its window (``UsagePlacement``): the tenant's current period, a day of it
+    /// for AI requests, a day before it for a late event; unattributed without a live period.
+    static func place(_ records: [UsageEventRecord], periods: [String: LiveUsagePeriod], now: Int64) -> [PlacedUsageEvent] {
+        records.map { record in
+            let live = periods[record.tenantID]
+            let period = live.map {
+                BillingPeriod(start: Int64($0.periodStart.timeIntervalSince1970), end: Int64($0.periodEnd.timeIntervalSince1970))
+            }
+            let metric = UsageMetric(rawValue: record.metric) ?? .apiCalls
+            switch UsagePlacement.place(occurredAt: Int64(record.occurredAt.timeIntervalSince1970.rounded(.down)), metric: metric,
+                                        period: period, now: now) {
+            case .window(let window): return PlacedUsageEvent(record: record, window: window, stripeCustomerID: live?.stripeCustomerID, attributed: true)
+            case .tooOld: return PlacedUsageEvent(record: record, window: nil, stripeCustomerID: live?.stripeCustomerID, attributed: true)
+            case .unattributed: return PlacedUsageEvent(record: record, window: nil, stripeCustomerID: nil, attributed: false)
+            }
+        }
     }
 
     struct Report: Decodable {
