@@ -102,7 +102,7 @@ let package = Package(
         .target(name: "StripeFixtures", path: "Tests/StripeFixtures"),
         .testTarget(name: "BillingCoreTests", dependencies: ["BillingCore"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
-        .testTarget(name: "StripeTests", dependencies: ["Stripe", "StripeFixtures"]),
+        .testTarget(name: "StripeTests", dependencies: ["Stripe", "StripeFixtures", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(
             name: "IntakeTests",

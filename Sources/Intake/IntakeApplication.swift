@@ -273,11 +273,26 @@ public struct IntakeApplication: Sendable {
     }
 
     static func refuseUnlessJSON(_ request: Request) -> Response? {
-        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard type == "application/json" else {
+        guard let type = request.headers[.contentType], isJSONMediaType(type) else {
             return refusal(.unsupportedMediaType, "unsupported_media_type", "send the body as application/json")
         }
         return nil
+    }
+
+    /// `application/json`, in any case, with optional parameters (`; charset=utf-8`) and
+    /// spaces. Compared byte by byte: it runs for every request, and Foundation's trimming and
+    /// lowercasing cost more than the signature check.
+    static func isJSONMediaType(_ value: String) -> Bool {
+        let expected = Array("application/json".utf8)
+        var utf8 = Substring(value).utf8[...]
+        while utf8.first == UInt8(ascii: " ") { utf8 = utf8.dropFirst() }
+        let type = utf8.prefix { $0 != UInt8(ascii: ";") }
+        var trimmed = type[...]
+        while trimmed.last == UInt8(ascii: " ") { trimmed = trimmed.dropLast() }
+        guard trimmed.count == expected.count else { return false }
+        return zip(trimmed, expected).allSatisfy { byte, wanted in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 == wanted : byte == wanted
+        }
     }
 
     static func refusal(_ status: HTTPResponse.Status, _ error: String, _ reason: String) -> Response {

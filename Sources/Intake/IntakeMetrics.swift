@@ -1,10 +1,19 @@
 import Prometheus
+import Synchronization
 
 /// The intake's Prometheus metrics, in a registry of its own (served at `GET /metrics`).
 public final class IntakeMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let confirmLatency: DurationHistogram
     let inFlightConfirms: Gauge
+    /// Request counters by route and status, made once each: the registry's lookup builds the
+    /// metric's name and sorts its labels, which costs more than the count.
+    private let requestCounters = Mutex<[RouteStatus: Counter]>([:])
+
+    private struct RouteStatus: Hashable {
+        var route: String
+        var status: Int
+    }
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -19,11 +28,14 @@ public final class IntakeMetrics: Sendable {
     }
 
     func request(route: String, status: Int) {
-        registry.makeCounter(
+        let key = RouteStatus(route: route, status: status)
+        if let counter = requestCounters.withLock({ $0[key] }) { return counter.increment() }
+        let counter = registry.makeCounter(
             descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "intake", metricName: "requests", unitName: "total",
                                              helpText: "HTTP requests by route and status"),
-            labels: [("route", route), ("status", String(status))]
-        ).increment()
+            labels: [("route", route), ("status", String(status))])
+        requestCounters.withLock { $0[key] = counter }
+        counter.increment()
     }
 
     func verificationFailure(route: String, reason: String) {

@@ -148,6 +148,15 @@ struct IntakeApplicationTests {
         #expect(publisher.messages.isEmpty)
     }
 
+    @Test(arguments: [
+        ("application/json", true), ("Application/JSON", true), (" application/json ; charset=utf-8", true),
+        ("application/json;charset=UTF-8", true), ("application/jsonx", false), ("application/json-seq", false),
+        ("text/plain", false), ("", false), ("application/jso", false), ("application\u{0F}json", false),
+    ])
+    func onlyJSONMediaTypesAreTaken(value: String, accepted: Bool) {
+        #expect(IntakeApplication.isJSONMediaType(value) == accepted)
+    }
+
     @Test func aNonJSONContentTypeIs415() async throws {
         let body = stripeEvent()
         try await makeApp().test(.router) { (client) async throws -> Void in
