@@ -60,9 +60,10 @@ public struct MeterReportStore: Sendable {
     /// Plans a report for every window of `metrics` (metric → the meter's event name) with
     /// something new and none pending; ``MeterReportPlanner`` decides each one's value and
     /// time. Returns how many were planned.
-    public func planReports(metrics: [String: String], now: Date, limit: Int = 5_000) async throws -> Int {
-        guard !metrics.isEmpty else { return 0 }
+    public func planReports(metrics: [String: String], now: Date, limit: Int = 5_000) async throws -> (considered: Int, planned: Int) {
+        guard !metrics.isEmpty else { return (0, 0) }
         let names = Array(metrics.keys)
+        let sums = UsageMetric.allCases.filter { $0.aggregation == .sum }.map(\.rawValue)
         let oldest = now.addingTimeInterval(-TimeInterval(UsagePlacement.reportableAgeSeconds))
         return try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
@@ -71,7 +72,8 @@ public struct MeterReportStore: Sendable {
                        t.report_sequence
                   FROM usage_totals t
                  WHERE t.metric = ANY(\(names)) AND t.window_end > \(oldest)
-                   AND (t.units_sum > t.reported_sum OR t.reported_last IS DISTINCT FROM t.last_units)
+                   AND CASE WHEN t.metric = ANY(\(sums)) THEN t.units_sum > t.reported_sum
+                            ELSE t.reported_last IS DISTINCT FROM t.last_units END
                    AND NOT EXISTS (SELECT 1 FROM usage_meter_reports r WHERE r.tenant_id = t.tenant_id AND r.metric = t.metric
                                       AND r.window_end = t.window_end AND r.status = 'pending')
                  ORDER BY t.tenant_id, t.metric, t.window_end
@@ -92,9 +94,11 @@ public struct MeterReportStore: Sendable {
                 var reported_last: Int64?
             }
             var planned: [Planned] = []
+            var considered = 0
             for try await (tenant, metricName, kind, start, end, customer, sum, last, lastAt, reportedSum, reportedLast, sequence)
                 in rows.decode((String, String, String, Int64, Int64, String, Int64, Int64, Int64, Int64, Int64?, Int).self)
             {
+                considered += 1
                 guard let metric = UsageMetric(rawValue: metricName), let windowKind = UsageWindow.Kind(rawValue: kind),
                       let eventName = metrics[metricName] else { continue }
                 let totals = UsageWindowTotals(metric: metric, window: UsageWindow(kind: windowKind, start: start, end: end), sum: sum,
@@ -106,7 +110,7 @@ public struct MeterReportStore: Sendable {
                                        event_name: eventName, value: report.value, event_timestamp: report.timestamp,
                                        reported_sum: report.reportedSumAfter, reported_last: report.reportedLastAfter))
             }
-            guard !planned.isEmpty else { return 0 }
+            guard !planned.isEmpty else { return (considered, 0) }
             let json = String(decoding: try RecordCoding.encoder.encode(planned), as: UTF8.self)
             try await connection.query("""
                 WITH planned AS (
@@ -121,9 +125,9 @@ public struct MeterReportStore: Sendable {
                 )
                 UPDATE usage_totals t SET reported_sum = p.reported_sum, reported_last = p.reported_last, report_sequence = p.sequence
                   FROM planned p
-                 WHERE t.tenant_id = p.tenant_id AND t.metric = p.metric AND t.window_end = to_timestamp(p.window_end)
+                 WHERE t.tenant_id = p.tenant_id AND t.metric = p.metric AND extract(epoch FROM t.window_end)::bigint = p.window_end
                 """, logger: logger)
-            return planned.count
+            return (considered, planned.count)
         }
     }
 
@@ -134,19 +138,20 @@ public struct MeterReportStore: Sendable {
         let leaseSeconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
         return try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('billing.usage_meter_reports.claim'))", logger: logger)
+            // Hashed once each, not probed per row: the pending reports of customers and meters
+            // with a live claim, and the oldest pending report of each customer and meter.
             let rows = try await connection.query("""
-                WITH candidates AS (
-                    SELECT DISTINCT ON (r.stripe_customer_id, r.event_name) r.identifier
-                      FROM usage_meter_reports r
-                     WHERE r.status = 'pending'
-                       AND NOT EXISTS (SELECT 1 FROM usage_meter_reports o
-                                        WHERE o.stripe_customer_id = r.stripe_customer_id AND o.event_name = r.event_name
-                                          AND o.status = 'pending' AND o.claimed_until > now())
-                     ORDER BY r.stripe_customer_id, r.event_name, r.window_end, r.sequence
+                WITH busy AS MATERIALIZED (
+                    SELECT DISTINCT stripe_customer_id, event_name FROM usage_meter_reports
+                     WHERE status = 'pending' AND claimed_until > now()
+                ), oldest AS MATERIALIZED (
+                    SELECT DISTINCT ON (stripe_customer_id, event_name) identifier, stripe_customer_id, event_name, created_at
+                      FROM usage_meter_reports WHERE status = 'pending'
+                     ORDER BY stripe_customer_id, event_name, window_end, sequence
                 ), chosen AS (
-                    SELECT r.identifier FROM usage_meter_reports r JOIN candidates c ON c.identifier = r.identifier
-                     WHERE r.claimed_until IS NULL OR r.claimed_until <= now()
-                     ORDER BY r.created_at LIMIT \(limit)
+                    SELECT o.identifier FROM oldest o
+                     WHERE NOT EXISTS (SELECT 1 FROM busy b WHERE b.stripe_customer_id = o.stripe_customer_id AND b.event_name = o.event_name)
+                     ORDER BY o.created_at LIMIT \(limit)
                 )
                 UPDATE usage_meter_reports r SET claimed_until = now() + make_interval(secs => \(leaseSeconds)), attempts = r.attempts + 1
                   FROM chosen c WHERE r.identifier = c.identifier

@@ -109,7 +109,7 @@ extension Integration {
                 try await stripe.run { base in
                     let reporter = Self.reporter(database, base: base)
                     let store = MeterReportStore(client: database.client, logger: logger)
-                    _ = try await store.planReports(metrics: ["api_calls": "api_calls"], now: Date())
+                    _ = try await store.planReports(metrics: ["api_calls": "api_calls"], now: Date(), limit: 100_000)
                     let claimed = try await store.claim(limit: 1_000, lease: .milliseconds(500)).filter { $0.tenantID == tenant }
                     let report = try #require(claimed.first)
                     // Stripe accepts it; the process dies before it records that.

@@ -59,6 +59,9 @@ extension Migration {
             UNIQUE (tenant_id, metric, window_end, sequence)
         )
         """,
-        "CREATE INDEX usage_meter_reports_pending ON usage_meter_reports (tenant_id, metric, sequence) WHERE status = 'pending'",
+        """
+        CREATE INDEX usage_meter_reports_pending ON usage_meter_reports (stripe_customer_id, event_name, window_end, sequence)
+         WHERE status = 'pending'
+        """,
     ])
 }

@@ -123,12 +123,12 @@ public struct UsageReporter: Sendable {
         summary.alerts = alerts
         let meters = Dictionary(uniqueKeysWithValues: settings.meters.map { ($0.key.rawValue, $0.value.eventName) })
         while true {
-            let planned = try await MeterReportStore(client: database, logger: logger).planReports(metrics: meters, now: now())
-            summary.planned += planned
-            if planned < 5_000 { break }
+            let pass = try await MeterReportStore(client: database, logger: logger).planReports(metrics: meters, now: now(), limit: 5_000)
+            summary.planned += pass.planned
+            if pass.considered < 5_000 || pass.planned == 0 { break }
         }
         while true {
-            let claimed = try await MeterReportStore(client: database, logger: logger).claim(limit: settings.concurrency * 4, lease: settings.claimLease)
+            let claimed = try await MeterReportStore(client: database, logger: logger).claim(limit: settings.concurrency * 50, lease: settings.claimLease)
             if claimed.isEmpty { break }
             let outcomes = await send(claimed)
             for (report, outcome) in outcomes {
