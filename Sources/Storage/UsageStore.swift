@@ -114,6 +114,8 @@ public struct UsageStore: Sendable {
         public var inserted: Int
         /// New rows for tenants without a live subscription.
         public var unattributed: Int
+        /// New rows attributed but in no window: older than Stripe takes meter events.
+        public var tooOld: Int = 0
         /// The windows that changed, with their totals after the write.
         public var windows: [UsageWindowState]
     }
@@ -258,15 +260,17 @@ public struct UsageStore: Sendable {
             )
             SELECT (SELECT count(*) FROM taken)::bigint,
                    (SELECT count(*) FROM incoming i JOIN taken t ON t.event_id = i.event_id WHERE NOT i.attributed)::bigint,
+                   (SELECT count(*) FROM incoming i JOIN taken t ON t.event_id = i.event_id WHERE i.attributed AND i.window_end IS NULL)::bigint,
                    w.tenant_id, w.metric, w.window_kind, w.window_end, w.units_sum, w.last_units
               FROM (SELECT 1) one LEFT JOIN totalled w ON true
             """, binds: Self.binds(json)), logger: logger)
         var recorded = Recorded(inserted: 0, unattributed: 0, windows: [])
-        for try await (inserted, unattributed, tenant, metric, kind, end, sum, last)
-            in rowsOut.decode((Int, Int, String?, String?, String?, Date?, Int64?, Int64?).self)
+        for try await (inserted, unattributed, tooOld, tenant, metric, kind, end, sum, last)
+            in rowsOut.decode((Int, Int, Int, String?, String?, String?, Date?, Int64?, Int64?).self)
         {
             recorded.inserted = inserted
             recorded.unattributed = unattributed
+            recorded.tooOld = tooOld
             if let tenant, let metric, let kind, let end, let sum, let last {
                 recorded.windows.append(UsageWindowState(tenantID: tenant, metric: metric, windowKind: kind, windowEnd: end, sum: sum, last: last))
             }

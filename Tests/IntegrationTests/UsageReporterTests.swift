@@ -216,5 +216,38 @@ extension Integration {
                 }
             }
         }
-    }
+    
+        @Test func theUsageCommandsReportAndReconcileAsAnOperatorRunsThem() async throws {
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            let tenant = "tenant_cli_\(tag)"
+            let now = Int64(Date().timeIntervalSince1970)
+            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { (database) async throws -> Void in
+                try await Migrator().migrate(database.client, logger: logger)
+                try await drain(database)
+                try await UsageFixtures.subscribe(tenant: tenant, tag: tag, periodStart: now - 86_400, database: database)
+                try await use(database, tenant: tenant, [("u_\(tag)_1", "api_calls", 123, now - 60)])
+                let stripe = FakeStripe()
+                try await stripe.run { base in
+                    var environment = ServeProcess.environment
+                    environment["STRIPE_API_BASE"] = base
+                    func billing(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+                        try TestServers.runCapturing(TestServers.billingExecutable, arguments, environment: environment)
+                    }
+                    let before = try billing("usage", "reconcile", "--period", "current")
+                    #expect(before.status == 0, "\(before.stderr)")
+                    #expect(before.stdout.split(separator: "\n").contains { $0.hasPrefix("\(tenant)\tapi_calls\t") && $0.hasSuffix("\t123\t0\t0\t0\t123") })
+                    let report = try billing("usage", "report", "--now")
+                    #expect(report.status == 0, "\(report.stderr)")
+                    #expect(report.stdout.contains("planned") && report.stdout.contains("failed 0"))
+                    #expect(effects(stripe, customer: "cus_\(tag)") == ["api_calls usage:\(tenant):api_calls:\(now - 86_400 + 30 * 86_400):1 123"])
+                    let after = try billing("usage", "reconcile", "--period", "current", "--all")
+                    #expect(after.stdout.split(separator: "\n").contains { $0.hasPrefix("\(tenant)\tapi_calls\t") && $0.hasSuffix("\t123\t123\t0\t0\t0") })
+                    let badPeriod = try billing("usage", "reconcile", "--period", "2026-13")
+                    #expect(badPeriod.status != 0 && badPeriod.stderr.contains("--period must be current or a month"))
+                    let withoutNow = try billing("usage", "report")
+                    #expect(withoutNow.status != 0 && withoutNow.stderr.contains("--now"))
+                }
+            }
+        }
+}
 }

@@ -44,7 +44,7 @@ public struct UsageHandler: EventHandler {
         let result = try await store.record(placed)
         recorded.increment(by: Int64(result.inserted))
         unattributed.increment(by: Int64(result.unattributed))
-        tooOld.increment(by: Int64(placed.filter { $0.attributed && $0.window == nil }.count))
+        tooOld.increment(by: Int64(result.tooOld))
         alerts.increment(by: Int64(try await quota.announce(result.windows, periods: periods, store: store)))
     }
 
