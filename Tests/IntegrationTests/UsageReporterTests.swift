@@ -44,6 +44,18 @@ extension Integration {
                 .map { "\($0.form["event_name"] ?? "") \($0.form["identifier"] ?? "") \($0.form["payload[value]"] ?? "")" }.sorted()
         }
 
+        /// Runs `body` with a new tenant name (`tenant_<prefix>_<tag>`), the time, and the migrated
+        /// database; with `drainingOthers`, after reporting what other tests left (see ``drain(_:)``).
+        func withTenant(_ prefix: String, drainingOthers: Bool = false,
+                        _ body: (_ tag: String, _ tenant: String, _ now: Int64, _ database: Database) async throws -> Void) async throws {
+            let tag = String(UUID().uuidString.prefix(8).lowercased())
+            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { (database) async throws -> Void in
+                try await Migrator().migrate(database.client, logger: logger)
+                if drainingOthers { try await drain(database) }
+                try await body(tag, "tenant_\(prefix)_\(tag)", Int64(Date().timeIntervalSince1970), database)
+            }
+        }
+
         /// Reports whatever other tests left unreported (the reporter works on every tenant), so
         /// that a test's scripted answers meet only its own reports.
         func drain(_ database: Database) async throws {
@@ -60,13 +72,9 @@ extension Integration {
         }
 
         @Test func reportsEachWindowsNewUsageOnceAndNothingTwice() async throws {
-            let tag = UUID().uuidString.prefix(8).lowercased()
-            let tenant = "tenant_report_\(tag)"
-            let now = Int64(Date().timeIntervalSince1970)
-            let periodStart = now - 2 * 86_400
-            let end = periodStart + 30 * 86_400
-            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { (database) async throws -> Void in
-                try await Migrator().migrate(database.client, logger: logger)
+            try await withTenant("report") { (tag, tenant, now, database) async throws -> Void in
+                let periodStart = now - 2 * 86_400
+                let end = periodStart + 30 * 86_400
                 try await UsageFixtures.subscribe(tenant: tenant, tag: tag, periodStart: periodStart, database: database)
                 try await use(database, tenant: tenant, [("u_\(tag)_1", "api_calls", 1_000, now - 600), ("u_\(tag)_2", "api_calls", 500, now - 300),
                                                          ("u_\(tag)_3", "storage_gb", 2_000, now - 500), ("u_\(tag)_4", "storage_gb", 2_500, now - 200)])
@@ -97,12 +105,8 @@ extension Integration {
         }
 
         @Test func aCrashAfterStripeAcceptedAReportResendsItUnderTheSameIdentifier() async throws {
-            let tag = UUID().uuidString.prefix(8).lowercased()
-            let tenant = "tenant_crash_\(tag)"
-            let now = Int64(Date().timeIntervalSince1970)
-            let periodStart = now - 86_400
-            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { (database) async throws -> Void in
-                try await Migrator().migrate(database.client, logger: logger)
+            try await withTenant("crash") { (tag, tenant, now, database) async throws -> Void in
+                let periodStart = now - 86_400
                 try await UsageFixtures.subscribe(tenant: tenant, tag: tag, periodStart: periodStart, database: database)
                 try await use(database, tenant: tenant, [("u_\(tag)_1", "api_calls", 4_321, now - 60)])
                 let stripe = FakeStripe()
@@ -130,12 +134,7 @@ extension Integration {
         }
 
         @Test func aStormOf429sIsSurvivedWithOneEffect() async throws {
-            let tag = UUID().uuidString.prefix(8).lowercased()
-            let tenant = "tenant_throttled_\(tag)"
-            let now = Int64(Date().timeIntervalSince1970)
-            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { (database) async throws -> Void in
-                try await Migrator().migrate(database.client, logger: logger)
-                try await drain(database)
+            try await withTenant("throttled", drainingOthers: true) { (tag, tenant, now, database) async throws -> Void in
                 try await UsageFixtures.subscribe(tenant: tenant, tag: tag, periodStart: now - 86_400, database: database)
                 try await use(database, tenant: tenant, [("u_\(tag)_1", "api_calls", 77, now - 60)])
                 let stripe = FakeStripe()
@@ -162,12 +161,7 @@ extension Integration {
         }
 
         @Test func aRefusedReportIsRecordedAndSentAgainOnlyWhenRetried() async throws {
-            let tag = UUID().uuidString.prefix(8).lowercased()
-            let tenant = "tenant_refused_\(tag)"
-            let now = Int64(Date().timeIntervalSince1970)
-            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { (database) async throws -> Void in
-                try await Migrator().migrate(database.client, logger: logger)
-                try await drain(database)
+            try await withTenant("refused", drainingOthers: true) { (tag, tenant, now, database) async throws -> Void in
                 try await UsageFixtures.subscribe(tenant: tenant, tag: tag, periodStart: now - 86_400, database: database)
                 try await use(database, tenant: tenant, [("u_\(tag)_1", "api_calls", 5, now - 60)])
                 let stripe = FakeStripe()
@@ -191,11 +185,7 @@ extension Integration {
         }
 
         @Test func usageOfATenantWithoutASubscriptionIsKeptAndReportedOnceOneAppears() async throws {
-            let tag = UUID().uuidString.prefix(8).lowercased()
-            let tenant = "tenant_early_\(tag)"
-            let now = Int64(Date().timeIntervalSince1970)
-            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { (database) async throws -> Void in
-                try await Migrator().migrate(database.client, logger: logger)
+            try await withTenant("early") { (tag, tenant, now, database) async throws -> Void in
                 try await use(database, tenant: tenant, [("u_\(tag)_1", "api_calls", 30, now - 3_600), ("u_\(tag)_2", "api_calls", 12, now - 1_800)])
                 let stripe = FakeStripe()
                 try await stripe.run { base in
@@ -218,12 +208,7 @@ extension Integration {
         }
     
         @Test func theUsageCommandsReportAndReconcileAsAnOperatorRunsThem() async throws {
-            let tag = UUID().uuidString.prefix(8).lowercased()
-            let tenant = "tenant_cli_\(tag)"
-            let now = Int64(Date().timeIntervalSince1970)
-            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { (database) async throws -> Void in
-                try await Migrator().migrate(database.client, logger: logger)
-                try await drain(database)
+            try await withTenant("cli", drainingOthers: true) { (tag, tenant, now, database) async throws -> Void in
                 try await UsageFixtures.subscribe(tenant: tenant, tag: tag, periodStart: now - 86_400, database: database)
                 try await use(database, tenant: tenant, [("u_\(tag)_1", "api_calls", 123, now - 60)])
                 let stripe = FakeStripe()
