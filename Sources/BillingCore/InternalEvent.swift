@@ -44,8 +44,8 @@ public struct InternalEvent: Sendable, Hashable, Codable {
         guard let type = object["type"]?.stringValue, isValidType(type) else {
             return fail("type", "required; lowercase letters, digits, '_' and '.', such as usage.recorded")
         }
-        guard let occurred = object["occurred_at"]?.stringValue, let occurredAt = parseTimestamp(occurred) else {
-            return fail("occurred_at", "required; an ISO 8601 time such as 2026-11-24T12:00:00Z")
+        guard let occurred = object["occurred_at"]?.stringValue, let occurredAt = RFC3339.date(occurred) else {
+            return fail("occurred_at", "required; an RFC 3339 time with a zone, such as 2026-11-24T12:00:00Z")
         }
         guard let tenant = object["tenant_id"]?.stringValue, !tenant.isEmpty, tenant.utf8.count <= 200 else {
             return fail("tenant_id", "required; a string of 1 to 200 bytes")
@@ -63,11 +63,5 @@ public struct InternalEvent: Sendable, Hashable, Codable {
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
         }
-    }
-
-    static func parseTimestamp(_ text: String) -> Date? {
-        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-        let whole = Date.ISO8601FormatStyle()
-        return (try? fractional.parse(text)) ?? (try? whole.parse(text))
     }
 }

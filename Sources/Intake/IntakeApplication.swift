@@ -151,28 +151,32 @@ public struct IntakeApplication: Sendable {
         case .success(let verified): body = verified
         case .failure(let refusal): return refusal.response
         }
-        let bytes = body.readableBytesView
-        let decoded: JSONValue
-        do {
-            decoded = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        // Each event is published as the bytes it came in: what a consumer or an operator
+        // replaying a dead letter reads is exactly what the platform sent.
+        let bytes = Array(body.readableBytesView)
+        let items: [JSONElement]
+        do throws(JSONSyntaxError) {
+            if let elements = try JSONParser.parseArrayElements(bytes) {
+                items = elements
+            } else {
+                let value = try JSONParser.parse(bytes)
+                guard case .object = value else {
+                    return Self.refusal(.badRequest, "invalid_events", "expected an event object or an array of events")
+                }
+                items = [JSONElement(value: value, range: bytes.indices)]
+            }
         } catch {
-            return Self.refusal(.badRequest, "invalid_json", "the body is not valid JSON")
-        }
-        let items: [JSONValue]
-        switch decoded {
-        case .array(let array): items = array
-        case .object: items = [decoded]
-        default: return Self.refusal(.badRequest, "invalid_events", "expected an event object or an array of events")
+            return Self.refusal(.badRequest, "invalid_json", "the body is not valid JSON (\(error))")
         }
         guard !items.isEmpty, items.count <= settings.maxBatchSize else {
             return Self.refusal(.badRequest, "invalid_events", "a batch holds 1 to \(settings.maxBatchSize) events, not \(items.count)")
         }
-        var events: [InternalEvent] = []
+        var events: [(event: InternalEvent, range: Range<Int>)] = []
         var errors: [InternalEvent.ValidationError] = []
         events.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
-            switch InternalEvent.validate(item, index: index) {
-            case .success(let event): events.append(event)
+            switch InternalEvent.validate(item.value, index: index) {
+            case .success(let event): events.append((event, item.range))
             case .failure(let error): errors.append(error)
             }
         }
@@ -182,18 +186,12 @@ public struct IntakeApplication: Sendable {
                                                                reason: "\(errors.count) of \(items.count) events are invalid; none was accepted",
                                                                errors: errors))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
         let receivedAt = AMQPFieldValue.timestamp(UInt64(now().timeIntervalSince1970))
         var messages: [AMQPMessage] = []
         messages.reserveCapacity(events.count)
-        for event in events {
-            guard let body = try? encoder.encode(event) else {
-                return Self.refusal(.badRequest, "invalid_events", "event \(event.id) cannot be encoded")
-            }
+        for (event, range) in events {
             messages.append(AMQPMessage(
-                exchange: settings.exchange, routingKey: "internal.\(event.type)", body: Array(body),
+                exchange: settings.exchange, routingKey: "internal.\(event.type)", body: Array(bytes[range]),
                 properties: AMQPProperties(contentType: "application/json",
                                            headers: ["x-source": .string("internal"), "x-tenant-id": .string(event.tenantID),
                                                      "x-received-at": receivedAt],

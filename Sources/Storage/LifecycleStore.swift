@@ -184,55 +184,8 @@ enum RecordCoding {
     }
 
     /// PostgreSQL's JSON timestamps, `2026-11-24T10:00:00+00:00` with optional fractional
-    /// seconds and any offset. Parsed by hand: a formatter per value costs more than the row.
+    /// seconds and any offset.
     static func parseTimestamp(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
-        func number(_ from: Int, _ count: Int) -> Int? {
-            guard from + count <= bytes.count else { return nil }
-            var value = 0
-            for byte in bytes[from..<(from + count)] {
-                guard (48...57).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - 48)
-            }
-            return value
-        }
-        guard bytes.count >= 20, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84 || bytes[10] == 32, bytes[13] == 58, bytes[16] == 58,
-              let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-              hour < 24, minute < 60, second < 61 else { return nil }
-        var index = 19
-        var fraction = 0.0
-        if bytes[index] == 46 {  // '.'
-            var scale = 0.1
-            index += 1
-            while index < bytes.count, (48...57).contains(bytes[index]) {
-                fraction += Double(bytes[index] - 48) * scale
-                scale /= 10
-                index += 1
-            }
-        }
-        guard index < bytes.count else { return nil }
-        var offset = 0
-        switch bytes[index] {
-        case 90:  // 'Z'
-            guard index + 1 == bytes.count else { return nil }
-        case 43, 45:  // '+', '-'
-            guard let hours = number(index + 1, 2) else { return nil }
-            var minutes = 0
-            if index + 3 < bytes.count {
-                let at = bytes[index + 3] == 58 ? index + 4 : index + 3
-                guard let parsed = number(at, 2), at + 2 == bytes.count else { return nil }
-                minutes = parsed
-            } else if index + 3 != bytes.count {
-                return nil
-            }
-            offset = (hours * 3600 + minutes * 60) * (bytes[index] == 43 ? 1 : -1)
-        default:
-            return nil
-        }
-        guard let date = UTCDay(year: Int64(year), month: Int64(month), day: Int64(day)) else { return nil }
-        let days = Int(date.daysSinceEpoch)
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        RFC3339.postgresDate(text)
     }
 }

@@ -199,9 +199,41 @@ struct IntakeApplicationTests {
         #expect(message.routingKey == "internal.usage.recorded")
         #expect(message.properties.messageID == "use_1")
         #expect(message.properties.headers["x-tenant-id"] == .string("ten_1"))
-        let decoded = try JSONSerialization.jsonObject(with: Data(message.body)) as? [String: Any]
-        #expect(decoded?["tenant_id"] as? String == "ten_1")
-        #expect((decoded?["data"] as? [String: Any])?["quantity"] as? Double == 1)
+        #expect(message.body == body)
+    }
+
+    @Test func eachEventOfABatchIsPublishedAsTheBytesItCameIn() async throws {
+        let events = [
+            #"{ "id": "use_a", "type": "usage.recorded", "occurred_at": "2026-11-24T12:00:00.125+01:00", "tenant_id": "ten_1", "data": {"metric": "storage_gb", "quantity": 1.250} }"#,
+            #"{"data":{"metric":"api_calls","quantity":12345678901234567890},"tenant_id":"ten_\u00e9","occurred_at":"2026-11-24t12:00:00z","type":"usage.recorded","id":"use_b"}"#,
+        ]
+        let body = Array("[\n  \(events.joined(separator: " ,\n  "))\n]\n".utf8)
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/v1/events", body: body, signatureHeader: "Billing-Signature",
+                                          signature: signed(body, secret: Self.internalSecret))
+            #expect(response.status == .accepted)
+        }
+        #expect(publisher.messages.map(\.body) == events.map { Array($0.utf8) })
+        #expect(publisher.messages.map(\.properties.headers["x-tenant-id"]) == [.string("ten_1"), .string("ten_é")])
+        #expect(publisher.messages.first?.properties.timestamp == 1_795_518_000)
+    }
+
+    @Test(arguments: [
+        (#"{"id":"a","id":"b","type":"usage.recorded","occurred_at":"2026-11-24T12:00:00Z","tenant_id":"t","data":{}}"#, #"byte 10: duplicate key "id""#),
+        ("[" + String(repeating: "{\"a\":[", count: 60), "byte 300: nested deeper than 100 levels"),
+        (#"[{"id":"a"},]"#, "byte 12: expected a JSON value"),
+        ("{\"id\":\"\u{FFFD}\u{1}\"}", "byte 10: a control character must be escaped inside a string"),
+    ])
+    func malformedJSONIsRefusedNamingTheByte(text: String, reason: String) async throws {
+        let body = Array(text.utf8)
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/v1/events", body: body, signatureHeader: "Billing-Signature",
+                                          signature: signed(body, secret: Self.internalSecret))
+            #expect(response.status == .badRequest)
+            #expect(response.json["error"] as? String == "invalid_json")
+            #expect((response.json["reason"] as? String)?.contains(reason) == true, "\(response.json)")
+        }
+        #expect(publisher.messages.isEmpty)
     }
 
     @Test func aBatchOfAThousandIsOnePublishOfAThousandMessages() async throws {

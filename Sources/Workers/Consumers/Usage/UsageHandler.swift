@@ -93,8 +93,8 @@ public struct UsageHandler: EventHandler {
             throw PermanentFailure("usage event \(event.id): quantity \(report.data.quantity) must be a non-negative whole number"
                 + (metric == .storageGB ? " of GB with at most three decimals" : ""))
         }
-        guard let occurredAt = try? Date(report.occurred_at, strategy: .iso8601) else {
-            throw PermanentFailure("usage event \(event.id): occurred_at \(report.occurred_at) is not an ISO 8601 time")
+        guard let occurredAt = RFC3339.date(report.occurred_at) else {
+            throw PermanentFailure("usage event \(event.id): occurred_at \(report.occurred_at) is not an RFC 3339 time with a zone")
         }
         return UsageEventRecord(eventID: report.id, tenantID: report.tenant_id, metric: metric.rawValue, units: units, occurredAt: occurredAt)
     }
