@@ -37,11 +37,19 @@ public enum JSONParser {
         }
     }
 
-    /// The elements of a top-level array, each with its byte range; nil when the document is not
-    /// an array (then ``parse(_:)`` reads it).
+    /// The elements of a top-level array, each with its byte range; nil when the document is
+    /// JSON but not an array.
     public static func parseArrayElements(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> [JSONElement]? {
         try withReader(bytes) { (reader: inout Reader) throws(JSONSyntaxError) -> [JSONElement]? in
             try reader.topLevelElements()
+        }
+    }
+
+    /// The members of a top-level object, each value with its byte range; nil when the document
+    /// is JSON but not an object. For a reader that needs a member's exact text (a decimal quantity).
+    public static func parseObjectMembers(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> [String: JSONElement]? {
+        try withReader(bytes) { (reader: inout Reader) throws(JSONSyntaxError) -> [String: JSONElement]? in
+            try reader.topLevelMembers()
         }
     }
 
@@ -82,7 +90,10 @@ public enum JSONParser {
 
         mutating func topLevelElements() throws(JSONSyntaxError) -> [JSONElement]? {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return nil }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else {
+                _ = try document()  // not an array, but maybe not JSON either: say so
+                return nil
+            }
             index += 1
             depth = 1
             var elements: [JSONElement] = []
@@ -105,6 +116,24 @@ public enum JSONParser {
             }
             try expectEnd()
             return elements
+        }
+
+        mutating func topLevelMembers() throws(JSONSyntaxError) -> [String: JSONElement]? {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
+                _ = try document()
+                return nil
+            }
+            var members: [String: JSONElement] = [:]
+            try readObject { (key, keyStart, reader) throws(JSONSyntaxError) in
+                let start = reader.index
+                let value = try reader.value()
+                guard members.updateValue(JSONElement(value: value, range: start..<reader.index), forKey: key) == nil else {
+                    throw reader.fail("duplicate key \"\(key)\"", at: keyStart)
+                }
+            }
+            try expectEnd()
+            return members
         }
 
         mutating func expectEnd() throws(JSONSyntaxError) {
@@ -149,14 +178,25 @@ public enum JSONParser {
         }
 
         mutating func object() throws(JSONSyntaxError) -> JSONValue {
+            var members: [String: JSONValue] = [:]
+            try readObject { (key, keyStart, reader) throws(JSONSyntaxError) in
+                guard members.updateValue(try reader.value(), forKey: key) == nil else {
+                    throw reader.fail("duplicate key \"\(key)\"", at: keyStart)
+                }
+            }
+            return .object(members)
+        }
+
+        /// Reads `{ "key": value, … }`; `member` reads each value (the reader is just past the
+        /// colon's whitespace) and is told where its key began.
+        mutating func readObject(_ member: (String, Int, inout Reader) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
             try enter()
             index += 1
-            var members: [String: JSONValue] = [:]
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
                 depth -= 1
-                return .object(members)
+                return
             }
             while true {
                 skipWhitespace()
@@ -167,15 +207,14 @@ public enum JSONParser {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':' after the key") }
                 index += 1
                 skipWhitespace()
-                let value = try self.value()
-                guard members.updateValue(value, forKey: key) == nil else { throw fail("duplicate key \"\(key)\"", at: keyStart) }
+                try member(key, keyStart, &self)
                 skipWhitespace()
                 guard index < bytes.count else { throw fail("the object is not closed: expected ',' or '}'") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                 guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}' in the object") }
                 index += 1
                 depth -= 1
-                return .object(members)
+                return
             }
         }
 

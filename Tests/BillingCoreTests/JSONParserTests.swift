@@ -94,6 +94,17 @@ struct JSONParserTests {
         #expect(try JSONParser.parseArrayElements(Array(#" {"a":1}"#.utf8)) == nil)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parseArrayElements(Array("[1,2".utf8)) }
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parseArrayElements(Array("[1] [2]".utf8)) }
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parseArrayElements(Array("garbage".utf8)) }
+    }
+
+    @Test func objectMembersCarryTheBytesTheyCameFrom() throws {
+        let bytes = Array(#"{ "q" : 1.250 , "s":"x", "o": {"n": null} }"#.utf8)
+        let members = try #require(try JSONParser.parseObjectMembers(bytes))
+        #expect(members.mapValues { String(decoding: bytes[$0.range], as: UTF8.self) } == ["q": "1.250", "s": #""x""#, "o": #"{"n": null}"#])
+        #expect(members["q"]?.value == 1.25)
+        #expect(try JSONParser.parseObjectMembers(Array("[1]".utf8)) == nil)
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parseObjectMembers(Array("garbage".utf8)) }
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parseObjectMembers(Array(#"{"a":1,"a":1}"#.utf8)) }
     }
 
     @Test func whatFoundationWritesReadsBackEqual() throws {
