@@ -109,3 +109,17 @@ struct LifecycleCommandsTests {
             == .reject("subscription sub_1 has 2 items; plan changes handle exactly one"))
     }
 }
+
+@Suite("Lifecycle command reading")
+struct LifecycleCommandReadingTests {
+    @Test func aCommandIsReadWithEveryTimeTheIntakeAccepts() throws {
+        for (time, seconds) in [("2026-11-24T12:00:00Z", 1_795_521_600.0), ("2026-11-24T13:00:00.5+01:00", 1_795_521_600.5)] {
+            let body = #"{"id":"cmd_1","type":"subscription.cancel_requested","occurred_at":"\#(time)","tenant_id":"t1","data":{"at_period_end":true}}"#
+            let event = try CommandExecutor.decoder.decode(InternalEvent.self, from: Data(body.utf8))
+            #expect(event.occurredAt.timeIntervalSince1970 == seconds)
+        }
+        #expect(throws: DecodingError.self) {
+            try CommandExecutor.decoder.decode(InternalEvent.self, from: Data(#"{"id":"c","type":"t","occurred_at":"noon","tenant_id":"t1","data":{}}"#.utf8))
+        }
+    }
+}
