@@ -94,25 +94,11 @@ public enum JSONParser {
                 _ = try document()  // not an array, but maybe not JSON either: say so
                 return nil
             }
-            index += 1
-            depth = 1
             var elements: [JSONElement] = []
-            skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                index += 1
-            } else {
-                while true {
-                    skipWhitespace()
-                    let start = index
-                    let value = try self.value()
-                    elements.append(JSONElement(value: value, range: start..<index))
-                    skipWhitespace()
-                    guard index < bytes.count else { throw fail("the array is not closed: expected ',' or ']'") }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                    guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']' in the array") }
-                    index += 1
-                    break
-                }
+            try readArray { (reader) throws(JSONSyntaxError) in
+                let start = reader.index
+                let value = try reader.value()
+                elements.append(JSONElement(value: value, range: start..<reader.index))
             }
             try expectEnd()
             return elements
@@ -219,25 +205,31 @@ public enum JSONParser {
         }
 
         mutating func array() throws(JSONSyntaxError) -> JSONValue {
+            var elements: [JSONValue] = []
+            try readArray { (reader) throws(JSONSyntaxError) in elements.append(try reader.value()) }
+            return .array(elements)
+        }
+
+        /// Reads `[ value, … ]`; `element` reads each value (the reader is at its first byte).
+        mutating func readArray(_ element: (inout Reader) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
             try enter()
             index += 1
-            var elements: [JSONValue] = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
                 index += 1
                 depth -= 1
-                return .array(elements)
+                return
             }
             while true {
                 skipWhitespace()
-                elements.append(try value())
+                try element(&self)
                 skipWhitespace()
                 guard index < bytes.count else { throw fail("the array is not closed: expected ',' or ']'") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                 guard bytes[index] == UInt8(ascii: "]") else { throw fail("expected ',' or ']' in the array") }
                 index += 1
                 depth -= 1
-                return .array(elements)
+                return
             }
         }
 
