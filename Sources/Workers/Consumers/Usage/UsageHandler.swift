@@ -66,6 +66,9 @@ public struct UsageHandler: EventHandler {
         }
     }
 
+    /// JSON numbers use '.', whatever the machine's locale.
+    static let posix = Locale(identifier: "en_US_POSIX")
+
     /// The row an event stands for; a ``PermanentFailure`` naming the problem otherwise. Read with
     /// ``JSONParser`` (Foundation's decoder was the consumer's largest cost), the quantity from
     /// its own digits so no binary rounding comes between the text and the units.
@@ -99,7 +102,7 @@ public struct UsageHandler: EventHandler {
         let dataStart = data.range.lowerBound
         let digits = String(decoding: event.body[(dataStart + quantityElement.range.lowerBound)..<(dataStart + quantityElement.range.upperBound)],
                             as: UTF8.self)
-        guard let quantity = Decimal(string: digits, locale: Locale(identifier: "en_US_POSIX")), let units = metric.units(of: quantity) else {
+        guard let quantity = Decimal(string: digits, locale: Self.posix), let units = metric.units(of: quantity) else {
             throw refuse("quantity \(digits) must be a non-negative whole number" + (metric == .storageGB ? " of GB with at most three decimals" : ""))
         }
         guard let occurredAt = RFC3339.date(occurred) else {
