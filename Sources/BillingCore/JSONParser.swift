@@ -19,6 +19,14 @@ public struct JSONElement: Sendable, Hashable {
     }
 }
 
+/// A document read for its top level (``JSONParser/parseTopLevel(_:)``).
+public enum JSONTopLevel: Sendable, Hashable {
+    /// A top-level array's elements, with the bytes each came from.
+    case array([JSONElement])
+    /// Any other document.
+    case value(JSONValue)
+}
+
 /// A strict RFC 8259 parser from UTF-8 bytes to ``JSONValue``.
 ///
 /// It exists for the intake's batches: Foundation's `JSONDecoder` into an open enum spends most
@@ -37,11 +45,11 @@ public enum JSONParser {
         }
     }
 
-    /// The elements of a top-level array, each with its byte range; nil when the document is
-    /// JSON but not an array.
-    public static func parseArrayElements(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> [JSONElement]? {
-        try withReader(bytes) { (reader: inout Reader) throws(JSONSyntaxError) -> [JSONElement]? in
-            try reader.topLevelElements()
+    /// A top-level array as its elements, each with its byte range; any other document as its
+    /// value. One pass either way.
+    public static func parseTopLevel(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONTopLevel {
+        try withReader(bytes) { (reader: inout Reader) throws(JSONSyntaxError) -> JSONTopLevel in
+            try reader.topLevel()
         }
     }
 
@@ -88,12 +96,9 @@ public enum JSONParser {
             return value
         }
 
-        mutating func topLevelElements() throws(JSONSyntaxError) -> [JSONElement]? {
+        mutating func topLevel() throws(JSONSyntaxError) -> JSONTopLevel {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else {
-                _ = try document()  // not an array, but maybe not JSON either: say so
-                return nil
-            }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { return .value(try document()) }
             var elements: [JSONElement] = []
             try readArray { (reader) throws(JSONSyntaxError) in
                 let start = reader.index
@@ -101,7 +106,7 @@ public enum JSONParser {
                 elements.append(JSONElement(value: value, range: start..<reader.index))
             }
             try expectEnd()
-            return elements
+            return .array(elements)
         }
 
         mutating func topLevelMembers() throws(JSONSyntaxError) -> [String: JSONElement]? {

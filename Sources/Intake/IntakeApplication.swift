@@ -156,10 +156,9 @@ public struct IntakeApplication: Sendable {
         let bytes = Array(body.readableBytesView)
         let items: [JSONElement]
         do throws(JSONSyntaxError) {
-            if let elements = try JSONParser.parseArrayElements(bytes) {
-                items = elements
-            } else {
-                let value = try JSONParser.parse(bytes)
+            switch try JSONParser.parseTopLevel(bytes) {
+            case .array(let elements): items = elements
+            case .value(let value):
                 guard case .object = value else {
                     return Self.refusal(.badRequest, "invalid_events", "expected an event object or an array of events")
                 }

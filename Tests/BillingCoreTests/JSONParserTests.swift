@@ -87,14 +87,17 @@ struct JSONParserTests {
     @Test func arrayElementsCarryTheBytesTheyCameFrom() throws {
         let text = #" [ {"a": [1, 2]} ,"s" , 3.5e1,null ] "#
         let bytes = Array(text.utf8)
-        let elements = try #require(try JSONParser.parseArrayElements(bytes))
+        guard case .array(let elements) = try JSONParser.parseTopLevel(bytes) else {
+            Issue.record("an array was not read as one")
+            return
+        }
         #expect(elements.map(\.value) == [.object(["a": .array([1, 2])]), "s", 35, .null])
         #expect(elements.map { String(decoding: bytes[$0.range], as: UTF8.self) } == [#"{"a": [1, 2]}"#, #""s""#, "3.5e1", "null"])
-        #expect(try JSONParser.parseArrayElements(Array("[]".utf8)) == [])
-        #expect(try JSONParser.parseArrayElements(Array(#" {"a":1}"#.utf8)) == nil)
-        #expect(throws: JSONSyntaxError.self) { try JSONParser.parseArrayElements(Array("[1,2".utf8)) }
-        #expect(throws: JSONSyntaxError.self) { try JSONParser.parseArrayElements(Array("[1] [2]".utf8)) }
-        #expect(throws: JSONSyntaxError.self) { try JSONParser.parseArrayElements(Array("garbage".utf8)) }
+        #expect(try JSONParser.parseTopLevel(Array("[]".utf8)) == .array([]))
+        #expect(try JSONParser.parseTopLevel(Array(#" {"a":1}"#.utf8)) == .value(.object(["a": 1])))
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parseTopLevel(Array("[1,2".utf8)) }
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parseTopLevel(Array("[1] [2]".utf8)) }
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parseTopLevel(Array("garbage".utf8)) }
     }
 
     @Test func objectMembersCarryTheBytesTheyCameFrom() throws {
