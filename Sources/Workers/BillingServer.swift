@@ -1,7 +1,11 @@
 import AMQP
+#if canImport(Glibc)
+import Glibc
+#endif
 import BillingCore
 import Intake
 import Logging
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 import Storage
@@ -98,6 +102,21 @@ public struct BillingServer: Sendable {
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
             logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where runIntake && error.errnoCode == EADDRINUSE {
+            throw ListenError(host: configuration.http.host, port: configuration.http.port)
+        }
+    }
+}
+
+/// The HTTP server could not listen because another socket holds its address: another
+/// `billing serve` or `billing intake`, or any other program on that port.
+public struct ListenError: Error, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public var description: String {
+        "cannot listen on \(host):\(port): the address is already in use; stop what holds it or set BILLING_HTTP_PORT to a free port"
     }
 }

@@ -14,7 +14,8 @@ struct Billing: AsyncParsableCommand {
 }
 
 /// Reads the environment once, sets up logging, and turns a configuration error into one
-/// clear line and exit status 78 (EX_CONFIG) instead of a stack trace.
+/// clear line and exit status 78 (EX_CONFIG), and a port already taken into one line and
+/// 69 (EX_UNAVAILABLE), instead of a stack trace.
 enum Startup {
     static func run(_ label: String, _ body: (EnvironmentReader, Logger) async throws -> Void) async throws {
         let environment = EnvironmentReader()
@@ -32,6 +33,9 @@ enum Startup {
         } catch let error as ConfigurationFileError {
             FileHandle.standardError.write(Data("billing: \(error)\n".utf8))
             throw ExitCode(78)
+        } catch let error as ListenError {
+            FileHandle.standardError.write(Data("billing: \(error)\n".utf8))
+            throw ExitCode(69)
         }
     }
 }

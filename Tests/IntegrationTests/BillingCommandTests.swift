@@ -41,6 +41,32 @@ extension Integration {
             }
         }
 
+        @Test(.timeLimit(.minutes(1)))
+        func aPortAlreadyTakenStopsServeWithOneLineNamingIt() throws {
+            let held = try HeldPort()
+            var environment = baseEnvironment
+            environment["BILLING_HTTP_PORT"] = "\(held.port)"
+            let result = try TestServers.runCapturing(TestServers.billingExecutable, ["serve"], environment: environment)
+            #expect(result.status == 69, "\(result.stderr)")
+            let last = result.stderr.split(separator: "\n").last.map(String.init)
+            #expect(last == "billing: cannot listen on 127.0.0.1:\(held.port): the address is already in use; stop what holds it or set BILLING_HTTP_PORT to a free port")
+            #expect(!result.stderr.contains("Error:"))
+        }
+
+        /// The test harness itself: a child that cannot start fails its test at once, saying why.
+        @Test func aServeThatExitsWhileStartingIsReportedAtOnceWithItsError() async throws {
+            let clock = ContinuousClock()
+            let started = clock.now
+            do {
+                _ = try await ServeProcess(environment: ["BILLING_INTERNAL_SECRET": "short"])
+                Issue.record("billing serve started with a 5-byte internal secret")
+            } catch let failure as TestFailure {
+                #expect(failure.description.contains("exited with status 78 while starting"), "\(failure)")
+                #expect(failure.description.contains("BILLING_INTERNAL_SECRET: must be at least 16 bytes long"), "\(failure)")
+            }
+            #expect(clock.now - started < .seconds(10))
+        }
+
         @Test func serveAnswersHealthAndReadinessAndStopsCleanlyOnSIGTERM() async throws {
             let serve = try await ServeProcess()
             let health = try await HTTP.request("\(serve.url)/healthz")
