@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// Module map: DESIGN.md §5. A module depends only on those listed before it.
+/// Module map: docs/ARCHITECTURE.md. A module depends only on those listed before it.
 let package = Package(
     name: "billing",
     platforms: [.macOS(.v15)],
@@ -34,6 +34,8 @@ let package = Package(
             linkerSettings: [.linkedLibrary("curl")]
         ),
         .target(name: "BillingCore"),
+        // The message contract: exchange, queue and header names, routing keys, typed payloads.
+        .target(name: "Messages", dependencies: ["BillingCore"]),
         .target(
             name: "AMQP",
             dependencies: [
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "Stripe",
             dependencies: [
-                "BillingCore",
+                "Messages", "BillingCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "Intake",
             dependencies: [
-                "AMQP", "Stripe", "Storage",
+                "Messages", "AMQP", "Stripe", "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -73,50 +75,132 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Reads YAML configuration files into typed values; errors name the file and key.
         .target(
-            name: "Workers",
+            name: "ConfigurationFiles",
+            dependencies: ["BillingCore", .product(name: "Yams", package: "Yams")]
+        ),
+        // The generic consumer: runner, delivery decision, retry and dead-letter topology,
+        // dead-letter tools, consumer definitions. Knows nothing of billing.
+        .target(
+            name: "ConsumerRuntime",
             dependencies: [
-                "BillingCore", "AMQP", "Stripe", "Storage", "Intake", "CCurl",
-                .product(name: "Yams", package: "Yams"),
+                "Messages", "AMQP", "Storage", "ConfigurationFiles",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Templates, SMTP, signed tenant webhooks, and the notifications consumer's outbox sender.
+        .target(
+            name: "Notifications",
+            dependencies: [
+                "Messages", "BillingCore", "CCurl", "Storage", "Stripe", "Intake", "ConsumerRuntime", "ConfigurationFiles",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The lifecycle consumer: subscription state, entitlements, plan changes, MRR.
+        .target(
+            name: "Lifecycle",
+            dependencies: [
+                "Messages", "BillingCore", "Storage", "Stripe", "Intake", "ConsumerRuntime",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The dunning consumer, its scheduler and its policy file.
+        .target(
+            name: "Dunning",
+            dependencies: [
+                "Messages", "BillingCore", "AMQP", "Storage", "Stripe", "Intake", "ConsumerRuntime", "ConfigurationFiles",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The usage consumer, its quota alerts, and the meter-event reporter.
+        .target(
+            name: "Usage",
+            dependencies: [
+                "Messages", "BillingCore", "AMQP", "Storage", "Stripe", "Intake", "ConsumerRuntime", "ConfigurationFiles",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The process environment, read once at start-up into typed settings.
+        .target(
+            name: "Settings",
+            dependencies: [
+                "BillingCore", "AMQP", "Storage", "Stripe", "Intake", "Notifications", "Dunning", "Usage",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The one shipped executable and the composition root.
         .executableTarget(
             name: "billing",
             dependencies: [
-                "Workers",
+                "Messages", "BillingCore", "AMQP", "Storage", "Stripe", "Intake", "ConfigurationFiles", "ConsumerRuntime",
+                "Notifications", "Lifecycle", "Dunning", "Usage", "Settings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // Benchmark drivers for Benchmarks/*.sh; not part of the shipped product.
+        .executableTarget(
+            name: "billing-bench",
+            dependencies: [
+                "Messages", "BillingCore", "AMQP", "Storage", "Stripe", "ConfigurationFiles", "ConsumerRuntime",
+                "Notifications", "Lifecycle", "Dunning", "Usage", "Settings",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Stripe-shaped event bodies shared by the unit and integration tests.
         .target(name: "StripeFixtures", path: "Tests/StripeFixtures"),
         .testTarget(name: "BillingCoreTests", dependencies: ["BillingCore"]),
+        .testTarget(name: "MessagesTests", dependencies: ["Messages", "BillingCore"]),
         .testTarget(name: "AMQPTests", dependencies: ["AMQP"]),
         .testTarget(name: "StripeTests", dependencies: ["Stripe", "StripeFixtures", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(
             name: "IntakeTests",
             dependencies: [
-                "Intake",
+                "Intake", "Messages",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        .testTarget(name: "WorkersTests", dependencies: ["Workers", "AMQP", "StripeFixtures"]),
+        .testTarget(name: "ConfigurationFilesTests", dependencies: ["ConfigurationFiles", "BillingCore"]),
+        .testTarget(name: "ConsumerRuntimeTests", dependencies: ["Messages", "ConsumerRuntime", "AMQP", "ConfigurationFiles"]),
+        .testTarget(name: "NotificationsTests", dependencies: ["Messages", "Notifications", "BillingCore", "Storage", "ConfigurationFiles", "ConsumerRuntime", "Dunning", "Usage"]),
+        .testTarget(name: "LifecycleTests", dependencies: ["Messages", "Lifecycle", "BillingCore", "Storage", "Stripe", "StripeFixtures", "ConfigurationFiles", "ConsumerRuntime"]),
+        .testTarget(name: "DunningTests", dependencies: ["Messages", "Dunning", "BillingCore", "ConfigurationFiles", "ConsumerRuntime"]),
+        .testTarget(name: "UsageTests", dependencies: ["Messages", "Usage", "BillingCore", "Storage", "ConfigurationFiles", "ConsumerRuntime"]),
+        .testTarget(name: "SettingsTests", dependencies: ["Settings", "Intake"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "AMQP", "Storage", "Stripe", "Workers", "StripeFixtures",
+                "AMQP", "Messages", "Storage", "Stripe", "Intake", "ConfigurationFiles", "ConsumerRuntime", "Notifications", "Lifecycle",
+                "Dunning", "Usage", "Settings", "StripeFixtures",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

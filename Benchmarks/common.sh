@@ -1,7 +1,10 @@
-# Sourced by the benchmarks after deploy/local/common.sh: builds the release binary ($BIN) and
-# takes every setting of config/billing.env.example not already in the environment.
+# Sourced by the benchmarks after deploy/local/common.sh: builds the release binaries ($BIN, the
+# shipped `billing`, and $BENCH, the benchmark drivers of `billing-bench`) and takes every
+# setting of config/billing.env.example not already in the environment.
 swift build -c release --product billing >&2
+swift build -c release --product billing-bench >&2
 BIN=.build/release/billing
+BENCH=.build/release/billing-bench
 while IFS='=' read -r key value; do
   case "$key" in ''|\#*) continue ;; esac
   [ -n "${!key:-}" ] || export "$key=$value"

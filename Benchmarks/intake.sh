@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Intake throughput: wrk against `billing intake` with 1-2 KB signed Stripe webhooks, the broker
-# on the same machine. Prints `billing bench publish` (the confirmed-publish ceiling) from the
+# on the same machine. Prints `billing-bench publish` (the confirmed-publish ceiling) from the
 # same run first, then wrk's figures, then the intake's peak RSS. Purges the work queues after.
 #
 #   Benchmarks/intake.sh            (DURATION=30 CONNECTIONS=64 THREADS=1 to change the load)
@@ -21,8 +21,8 @@ intake=
 trap 'rm -rf "$work"; [ -z "$intake" ] || kill "$intake" 2>/dev/null || true' EXIT
 $BIN topology declare >/dev/null
 
-echo "== billing bench publish (ceiling: confirmed publishes, 1.5 KB, one connection)"
-$BIN bench publish --count 200000 --size 1500 --window 1000
+echo "== billing-bench publish (ceiling: confirmed publishes, 1.5 KB, one connection)"
+$BENCH publish --count 200000 --size 1500 --window 1000
 
 echo "== signed webhooks"
 python3 Benchmarks/make_webhooks.py --count 20000 --secret "${STRIPE_WEBHOOK_SECRETS%%,*}" >"$work/requests.tsv"

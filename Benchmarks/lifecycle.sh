@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lifecycle throughput: a realistic stream of Stripe subscription, invoice and customer events
-# over SUBSCRIPTIONS subscriptions is pre-filled into billing.lifecycle, then `billing bench
+# over SUBSCRIPTIONS subscriptions is pre-filled into billing.lifecycle, then `billing-bench
 # consume` drains it with the real runner and handler (PostgreSQL with fsync on) and prints
 # events/s and the worker's peak RSS. pgbench's simple-update runs first, in the same session,
 # for comparison. Uses the local development services; purges billing.lifecycle first.
@@ -31,7 +31,7 @@ echo "== pgbench simple-update, 8 clients, $PGBENCH_SECONDS s"
 echo "== events"
 python3 Benchmarks/make_lifecycle_events.py --subscriptions "$SUBSCRIPTIONS" --cycles "$CYCLES" --run "b$(date +%s)" >"$work/events.ndjson"
 count=$(wc -l <"$work/events.ndjson")
-$BIN bench fill --file "$work/events.ndjson" --consumer lifecycle
+$BENCH fill --file "$work/events.ndjson" --consumer lifecycle
 
-echo "== billing bench consume --consumer lifecycle"
-$BIN bench consume --consumer lifecycle --count "$count"
+echo "== billing-bench consume --consumer lifecycle"
+$BENCH consume --consumer lifecycle --count "$count"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Notification delivery throughput: COUNT notification requests (one recipient each, spread
-# over TENANTS tenants) are pre-filled into billing.notifications, then `billing bench consume`
+# over TENANTS tenants) are pre-filled into billing.notifications, then `billing-bench consume`
 # drains them with the real runner and handler: render the templates, write the outbox, send,
 # record. Once to a local webhook receiver (Standard Webhooks signatures verified by the
 # reference Python library), once to a local SMTP server (aiosmtpd). Prints notifications/s,
@@ -75,8 +75,8 @@ for i in range(count):
                                "next_retry_at": 1795800000}}}))
 PY
   echo "== $channel: $COUNT requests"
-  $BIN bench fill --internal --file "$work/requests.ndjson" --consumer notifications
-  $BIN bench consume --consumer notifications --count "$COUNT"
+  $BENCH fill --internal --file "$work/requests.ndjson" --consumer notifications
+  $BENCH consume --consumer notifications --count "$COUNT"
   if [ "$channel" = webhook ]; then
     echo "receiver: $(wc -l <"$work/webhooks.jsonl") requests, $(grep -c '"verified": true' "$work/webhooks.jsonl") with a verified signature"
     : >"$work/webhooks.jsonl"

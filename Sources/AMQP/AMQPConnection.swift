@@ -237,7 +237,8 @@ extension AMQPConnection {
         }
     }
 
-    public func deleteExchange(_ name: String) async throws {
+    /// Only the tests remove exchanges (the topology never does), so this is not public.
+    func deleteExchange(_ name: String) async throws {
         try await request { live, channel, arena throws(AMQPError) in
             amqp_exchange_delete(live.handle, channel, arena.bytes(name), 0)
             try live.check(amqp_get_rpc_reply(live.handle), channel: channel)

@@ -110,17 +110,6 @@ public enum UsageBilling {
         return OverageLine(metric: metric, usedUnits: usedUnits, allowance: allowance, overUnits: over, amount: amount)
     }
 
-    /// The thresholds that usage going from `before` to `after` reaches for the first time
-    /// (both in stored units). Unlimited allowances have none.
-    public static func thresholdsReached(before: Int64, after: Int64, allowance: Limit) -> [QuotaThreshold] {
-        guard case .limited(let limit) = allowance, limit > 0 else { return [] }
-        return QuotaThreshold.allCases.filter { threshold in
-            let line = limit.multipliedReportingOverflow(by: Int64(threshold.rawValue)).partialValue
-            return before.multipliedReportingOverflow(by: 100).partialValue < line
-                && after.multipliedReportingOverflow(by: 100).partialValue >= line
-        }
-    }
-
     /// Usage as a percentage of the allowance, in hundredths of a percent (8,050 is 80.50%),
     /// rounded half away from zero; nil when unlimited.
     public static func utilisationBasisPoints(usedUnits: Int64, allowance: Limit) -> Int64? {

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Messages
 import NIOCore
 import NIOPosix
 import Stripe
@@ -130,14 +131,14 @@ public struct IntakeApplication: Sendable {
             return Self.refusal(.badRequest, "invalid_event", "the event needs a non-empty id and a type such as invoice.paid")
         }
         var headers: [String: AMQPFieldValue] = [
-            "x-source": .string("stripe"),
-            "x-received-at": .timestamp(UInt64(now().timeIntervalSince1970)),
+            MessageHeader.source: .string(MessageSource.stripe.rawValue),
+            MessageHeader.receivedAt: .timestamp(UInt64(now().timeIntervalSince1970)),
         ]
-        if let livemode = envelope.livemode { headers["x-livemode"] = .bool(livemode) }
-        if let version = envelope.apiVersion { headers["x-api-version"] = .string(version) }
-        if let customer = envelope.customerID { headers["x-partition-key"] = .string(customer) }
+        if let livemode = envelope.livemode { headers[MessageHeader.livemode] = .bool(livemode) }
+        if let version = envelope.apiVersion { headers[MessageHeader.apiVersion] = .string(version) }
+        if let customer = envelope.customerID { headers[MessageHeader.partitionKey] = .string(customer) }
         let message = AMQPMessage(
-            exchange: settings.exchange, routingKey: "stripe.\(envelope.type)", body: Array(bytes),
+            exchange: settings.exchange, routingKey: RoutingKey.stripe(envelope.type), body: Array(bytes),
             properties: AMQPProperties(contentType: "application/json", headers: headers, persistent: true,
                                        messageID: envelope.id, timestamp: envelope.created.map { UInt64(max($0, 0)) },
                                        type: envelope.type, appID: "billing-intake"))
@@ -190,10 +191,11 @@ public struct IntakeApplication: Sendable {
         messages.reserveCapacity(events.count)
         for (event, range) in events {
             messages.append(AMQPMessage(
-                exchange: settings.exchange, routingKey: "internal.\(event.type)", body: Array(bytes[range]),
+                exchange: settings.exchange, routingKey: RoutingKey.internal(event.type), body: Array(bytes[range]),
                 properties: AMQPProperties(contentType: "application/json",
-                                           headers: ["x-source": .string("internal"), "x-tenant-id": .string(event.tenantID),
-                                                     "x-received-at": receivedAt],
+                                           headers: [MessageHeader.source: .string(MessageSource.internal.rawValue),
+                                                     MessageHeader.tenantID: .string(event.tenantID),
+                                                     MessageHeader.receivedAt: receivedAt],
                                            persistent: true, messageID: event.id,
                                            timestamp: UInt64(max(event.occurredAt.timeIntervalSince1970, 0)),
                                            type: event.type, appID: "billing-intake")))

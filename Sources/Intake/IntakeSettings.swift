@@ -1,3 +1,5 @@
+import Messages
+
 /// How the intake verifies and limits what it takes.
 public struct IntakeSettings: Sendable {
     /// Stripe's webhook signing secrets (two during a rotation).
@@ -20,7 +22,7 @@ public struct IntakeSettings: Sendable {
 
     public init(stripeWebhookSecrets: [String], internalSecret: String, opsToken: String, signatureToleranceSeconds: Int64 = 300,
                 maxWebhookBodyBytes: Int = 1 << 20, maxInternalBodyBytes: Int = 4 << 20, maxBatchSize: Int = 1000,
-                exchange: String = "billing.events", retryAfterSeconds: Int = 5) {
+                exchange: String = BrokerNames.eventsExchange, retryAfterSeconds: Int = 5) {
         self.stripeWebhookSecrets = stripeWebhookSecrets
         self.internalSecret = internalSecret
         self.opsToken = opsToken

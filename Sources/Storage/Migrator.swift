@@ -65,12 +65,4 @@ public struct Migrator: Sendable {
             return ran
         }
     }
-
-    /// The versions recorded in the database, in order.
-    public func appliedVersions(_ client: PostgresClient, logger: Logger) async throws -> [Int] {
-        var versions: [Int] = []
-        let rows = try await client.query("SELECT version FROM schema_migrations ORDER BY version", logger: logger)
-        for try await version in rows.decode(Int.self) { versions.append(version) }
-        return versions
-    }
 }

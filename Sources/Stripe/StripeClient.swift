@@ -63,7 +63,8 @@ public struct StripeResponse: Sendable {
 
     /// The `id` of the object returned, when there is one.
     public var objectID: String? {
-        (try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["id"] as? String
+        struct Object: Decodable { var id: String? }
+        return (try? JSONDecoder().decode(Object.self, from: Data(body)))?.id
     }
 }
 

@@ -1,5 +1,6 @@
 import BillingCore
 import Foundation
+import Messages
 
 /// The part of a Stripe event the intake reads: enough to route and identify it. The payload
 /// itself is published unchanged; consumers decode the objects they need.
@@ -55,8 +56,8 @@ public struct StripeEventEnvelope: Decodable, Sendable, Equatable {
     }
 }
 
-/// An event type usable in a routing key (see ``InternalEvent/isValidType(_:)``): no event can
+/// An event type usable in a routing key (see `RoutingKey.isValidEventType(_:)`): no event can
 /// smuggle in the topic wildcards `*` and `#`.
 public func isValidEventType(_ type: String) -> Bool {
-    InternalEvent.isValidType(type)
+    RoutingKey.isValidEventType(type)
 }

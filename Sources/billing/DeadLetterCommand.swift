@@ -1,7 +1,17 @@
 import AMQP
 import ArgumentParser
+import BillingCore
+import ConfigurationFiles
+import ConsumerRuntime
+import Dunning
 import Foundation
-import Workers
+import Intake
+import Lifecycle
+import Notifications
+import Settings
+import Storage
+import Stripe
+import Usage
 
 struct DeadLetterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,11 +1,18 @@
 import AMQP
 import ArgumentParser
 import BillingCore
+import ConfigurationFiles
+import ConsumerRuntime
+import Dunning
 import Foundation
+import Intake
+import Lifecycle
+import Notifications
 import Prometheus
+import Settings
 import Storage
 import Stripe
-import Workers
+import Usage
 
 struct UsageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -65,19 +65,6 @@ import Testing
         #expect(UsageMetric.storageGB.allowance(Self.developer.limits) == .limited(1_000))
     }
 
-    @Test func eachThresholdIsReachedOnceOnTheWayUp() {
-        let limit = Limit.limited(10_000)
-        #expect(UsageBilling.thresholdsReached(before: 7_999, after: 8_000, allowance: limit) == [.warning])
-        #expect(UsageBilling.thresholdsReached(before: 8_000, after: 9_999, allowance: limit) == [])
-        #expect(UsageBilling.thresholdsReached(before: 9_999, after: 10_000, allowance: limit) == [.exceeded])
-        #expect(UsageBilling.thresholdsReached(before: 10_000, after: 10_001, allowance: limit) == [])
-        #expect(UsageBilling.thresholdsReached(before: 0, after: 20_000, allowance: limit) == [.warning, .exceeded])
-        #expect(UsageBilling.thresholdsReached(before: 0, after: 7_999, allowance: limit) == [])
-        #expect(UsageBilling.thresholdsReached(before: 0, after: .max / 2, allowance: .unlimited) == [])
-        // 80% of 3 is 2.4: the third unit reaches it, and the limit.
-        #expect(UsageBilling.thresholdsReached(before: 2, after: 3, allowance: .limited(3)) == [.warning, .exceeded])
-    }
-
     @Test func utilisationIsInHundredthsOfAPercent() {
         #expect(UsageBilling.utilisationBasisPoints(usedUnits: 8_050, allowance: .limited(10_000)) == 8_050)
         #expect(UsageBilling.utilisationBasisPoints(usedUnits: 1, allowance: .limited(3)) == 3_333)

@@ -91,5 +91,8 @@ import Testing
         #expect(UsageBilling.thresholdsAtOrAbove(usedUnits: 9_999, allowance: .limited(10_000)) == [.warning])
         #expect(UsageBilling.thresholdsAtOrAbove(usedUnits: 10_000, allowance: .limited(10_000)) == [.warning, .exceeded])
         #expect(UsageBilling.thresholdsAtOrAbove(usedUnits: .max / 2, allowance: .unlimited) == [])
+        // 80% of 3 is 2.4: two units reach nothing, the third reaches both.
+        #expect(UsageBilling.thresholdsAtOrAbove(usedUnits: 2, allowance: .limited(3)) == [])
+        #expect(UsageBilling.thresholdsAtOrAbove(usedUnits: 3, allowance: .limited(3)) == [.warning, .exceeded])
     }
 }

@@ -1,6 +1,7 @@
 import AMQP
 import Foundation
 import Logging
+import Messages
 import PostgresNIO
 import Prometheus
 import ServiceLifecycle
@@ -8,7 +9,12 @@ import Storage
 import Synchronization
 import Testing
 
-@testable import Workers
+@testable import ConfigurationFiles
+@testable import ConsumerRuntime
+@testable import Dunning
+@testable import Lifecycle
+@testable import Notifications
+@testable import Usage
 
 /// A handler whose effect is a row in `test_effects`, and whose failures tests switch on.
 final class RecordingHandler: EventHandler {
@@ -94,7 +100,7 @@ struct RunnerHarness {
 
     func publish(id: String, body: String = "{}", type: String = "thing.happened") async throws {
         try await publisher.publish(AMQPMessage(
-            exchange: Topology.exchange, routingKey: "\(consumer.bindings[0].dropLast(2)).\(type)", body: Array(body.utf8),
+            exchange: BrokerNames.eventsExchange, routingKey: "\(consumer.bindings[0].dropLast(2)).\(type)", body: Array(body.utf8),
             properties: AMQPProperties(contentType: "application/json", messageID: id, type: type)))
     }
 

@@ -7,7 +7,12 @@ import Storage
 import Synchronization
 import Testing
 
-@testable import Workers
+@testable import ConfigurationFiles
+@testable import ConsumerRuntime
+@testable import Dunning
+@testable import Lifecycle
+@testable import Notifications
+@testable import Usage
 
 /// Records what the scheduler publishes; can fail after "publishing" to act out a crash
 /// between the broker's confirm and the commit.

@@ -1,13 +1,19 @@
 import AMQP
 import BillingCore
 import Foundation
+import Messages
 import Prometheus
 import Storage
 import Stripe
 import StripeFixtures
 import Testing
 
-@testable import Workers
+@testable import ConfigurationFiles
+@testable import ConsumerRuntime
+@testable import Dunning
+@testable import Lifecycle
+@testable import Notifications
+@testable import Usage
 
 extension RunnerHarness {
     /// Publishes a platform command as the intake does, routed as `internal.<type>`.
@@ -17,7 +23,7 @@ extension RunnerHarness {
         encoder.dateEncodingStrategy = .iso8601
         let body = try encoder.encode(InternalEvent(id: id, type: type, occurredAt: Date(), tenantID: tenant, data: data))
         var properties = AMQPProperties(contentType: "application/json", messageID: id, type: type)
-        properties.headers[EventHeaders.originalRoutingKey] = .string("internal.\(type)")
+        properties.headers[MessageHeader.originalRoutingKey] = .string("internal.\(type)")
         try await publisher.publish(AMQPMessage(exchange: "", routingKey: consumer.queue, body: Array(body), properties: properties))
     }
 

@@ -2,6 +2,7 @@ import AMQP
 import BillingCore
 import Foundation
 import Logging
+import Messages
 import PostgresNIO
 import Prometheus
 import Storage
@@ -10,7 +11,12 @@ import StripeFixtures
 import Synchronization
 import Testing
 
-@testable import Workers
+@testable import ConfigurationFiles
+@testable import ConsumerRuntime
+@testable import Dunning
+@testable import Lifecycle
+@testable import Notifications
+@testable import Usage
 
 /// A handler (lifecycle, usage) failing its first attempt at each event after doing all its
 /// writes: a crash mid-way must leave nothing behind.
@@ -32,7 +38,7 @@ extension RunnerHarness {
     func publishStripe(_ body: String) async throws {
         let envelope = try JSONDecoder().decode(EnvelopeProbe.self, from: Data(body.utf8))
         var properties = AMQPProperties(contentType: "application/json", messageID: envelope.id, type: envelope.type)
-        properties.headers[EventHeaders.originalRoutingKey] = .string("stripe.\(envelope.type)")
+        properties.headers[MessageHeader.originalRoutingKey] = .string("stripe.\(envelope.type)")
         try await publisher.publish(AMQPMessage(exchange: "", routingKey: consumer.queue, body: Array(body.utf8), properties: properties))
     }
 

@@ -51,7 +51,7 @@ extension Integration {
                         "usage_events", "usage_meter_reports", "usage_totals",
                     ])
                     #expect(try await migrator.migrate(database.client, logger: logger) == [])
-                    #expect(try await migrator.appliedVersions(database.client, logger: logger) == Migration.all.map(\.version))
+                    #expect(try await Self.appliedVersions(database.client, logger: logger) == Migration.all.map(\.version))
                 }
             }
         }
@@ -118,6 +118,14 @@ extension Integration {
                     #expect(count == 2)
                 }
             }
+        }
+
+        /// The versions recorded in the database, in order.
+        static func appliedVersions(_ client: PostgresClient, logger: Logger) async throws -> [Int] {
+            var versions: [Int] = []
+            let rows = try await client.query("SELECT version FROM schema_migrations ORDER BY version", logger: logger)
+            for try await version in rows.decode(Int.self) { versions.append(version) }
+            return versions
         }
     }
 }

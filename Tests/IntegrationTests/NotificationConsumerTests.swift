@@ -2,6 +2,7 @@ import AMQP
 import BillingCore
 import Foundation
 import Logging
+import Messages
 import PostgresNIO
 import Prometheus
 import Storage
@@ -9,7 +10,12 @@ import Stripe
 import StripeFixtures
 import Testing
 
-@testable import Workers
+@testable import ConfigurationFiles
+@testable import ConsumerRuntime
+@testable import Dunning
+@testable import Lifecycle
+@testable import Notifications
+@testable import Usage
 
 /// The notifications handler with the project's own settings and templates, against the real
 /// PostgreSQL and a real SMTP server / webhook receiver.
@@ -129,7 +135,7 @@ extension Integration {
                     let key = "dc_in_down:notify-d0"
                     let event = harness.request(key: key, roles: ["billing"])
                     var properties = AMQPProperties(contentType: "application/json", messageID: event.id, type: event.type)
-                    properties.headers[EventHeaders.originalRoutingKey] = .string(event.routingKey)
+                    properties.headers[MessageHeader.originalRoutingKey] = .string(event.routingKey)
                     try await runner.publisher.publish(AMQPMessage(exchange: "", routingKey: consumer.queue, body: event.body, properties: properties))
                     #expect(try await eventually(timeout: .seconds(20)) {
                         let rows = try await harness.rows(key)

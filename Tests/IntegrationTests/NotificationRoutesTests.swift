@@ -8,7 +8,12 @@ import NIOCore
 import Storage
 import Testing
 
-@testable import Workers
+@testable import ConfigurationFiles
+@testable import ConsumerRuntime
+@testable import Dunning
+@testable import Lifecycle
+@testable import Notifications
+@testable import Usage
 
 extension Integration {
     /// The notifications' operator routes in-process, against the real PostgreSQL.

@@ -1,8 +1,14 @@
 import AMQP
 import Foundation
+import Messages
 import Testing
 
-@testable import Workers
+@testable import ConfigurationFiles
+@testable import ConsumerRuntime
+@testable import Dunning
+@testable import Lifecycle
+@testable import Notifications
+@testable import Usage
 
 extension Integration {
     @Suite("Topology against RabbitMQ")
@@ -30,7 +36,7 @@ extension Integration {
                 let declarer = TopologyDeclarer(connection: connection)
                 let definitions = consumers()
                 let first = try await declarer.declare(definitions)
-                try await connection.publish(AMQPMessage(exchange: Topology.exchange, routingKey: definitions[0].bindings[0].replacingOccurrences(of: "#", with: "x"), body: Array("kept".utf8)))
+                try await connection.publish(AMQPMessage(exchange: BrokerNames.eventsExchange, routingKey: definitions[0].bindings[0].replacingOccurrences(of: "#", with: "x"), body: Array("kept".utf8)))
                 let second = try await declarer.declare(definitions)
                 #expect(first == second)
                 // Re-declaring kept the queue and its message.

@@ -1,6 +1,7 @@
 import AMQP
 import Foundation
 import Logging
+import Messages
 import PostgresNIO
 import Prometheus
 import Storage
@@ -9,7 +10,12 @@ import StripeFixtures
 import Testing
 import BillingCore
 
-@testable import Workers
+@testable import ConfigurationFiles
+@testable import ConsumerRuntime
+@testable import Dunning
+@testable import Lifecycle
+@testable import Notifications
+@testable import Usage
 
 extension Integration {
     @Suite("Usage consumer against RabbitMQ and PostgreSQL")
@@ -41,7 +47,7 @@ extension Integration {
             for body in bodies {
                 let id = try JSONDecoder().decode(EnvelopeProbe.self, from: Data(body.utf8)).id
                 var properties = AMQPProperties(contentType: "application/json", persistent: true, messageID: id, type: "usage.recorded")
-                properties.headers[EventHeaders.originalRoutingKey] = .string("internal.usage.recorded")
+                properties.headers[MessageHeader.originalRoutingKey] = .string("internal.usage.recorded")
                 messages.append(AMQPMessage(exchange: "", routingKey: harness.consumer.queue, body: Array(body.utf8), properties: properties))
             }
             try await harness.publisher.publish(messages)
@@ -105,7 +111,7 @@ extension Integration {
                 // A queue of our own sees every notification request published.
                 let requests = "test.quota.\(tag)"
                 try await harness.publisher.declareQueue(requests, durable: false, autoDelete: false)
-                try await harness.publisher.bindQueue(requests, exchange: Topology.exchange, routingKey: "internal.notification.requested")
+                try await harness.publisher.bindQueue(requests, exchange: BrokerNames.eventsExchange, routingKey: "internal.notification.requested")
                 let at = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(periodStart + 3_600)))
                 func send(_ ids: [String], _ quantity: Int) async throws {
                     try await publish(harness, ids.map { Self.report("use_\(tag)_\($0)", tenant: tenant, quantity: String(quantity), at: at) })

@@ -6,7 +6,12 @@ import Storage
 import Stripe
 import Testing
 
-@testable import Workers
+@testable import ConfigurationFiles
+@testable import ConsumerRuntime
+@testable import Dunning
+@testable import Lifecycle
+@testable import Notifications
+@testable import Usage
 
 extension Integration {
     /// The usage pipe under load and crashes: `billing intake` and a `billing consume` process,

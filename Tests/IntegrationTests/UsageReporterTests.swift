@@ -7,7 +7,12 @@ import Storage
 import Stripe
 import Testing
 
-@testable import Workers
+@testable import ConfigurationFiles
+@testable import ConsumerRuntime
+@testable import Dunning
+@testable import Lifecycle
+@testable import Notifications
+@testable import Usage
 
 extension Integration {
     /// The meter-event reporter against PostgreSQL and the local fake of Stripe's API.

@@ -12,7 +12,12 @@ import Stripe
 import StripeFixtures
 import Testing
 
-@testable import Workers
+@testable import ConfigurationFiles
+@testable import ConsumerRuntime
+@testable import Dunning
+@testable import Lifecycle
+@testable import Notifications
+@testable import Usage
 
 extension Integration {
     /// `GET /v1/tenants/{id}/usage` in-process, against the real PostgreSQL.

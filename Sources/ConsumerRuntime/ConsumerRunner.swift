@@ -1,0 +1,220 @@
+import AMQP
+import Foundation
+import Logging
+import Messages
+import PostgresNIO
+import ServiceLifecycle
+import Storage
+
+/// Runs one consumer: takes deliveries from its queue (prefetch and concurrency from its
+/// file), hands each to the handler inside an inbox transaction, and carries out the
+/// ``DeliveryDecision``: ack; or publish to the retry or dead-letter queue, wait for the
+/// broker's confirm, then ack the original — so a crash in between yields at most a duplicate,
+/// which the inbox absorbs.
+///
+/// On graceful shutdown it stops taking deliveries, finishes and acknowledges those in flight,
+/// and returns.
+public struct ConsumerRunner: Service {
+    public let definition: ConsumerDefinition
+    public let handler: any EventHandler
+    public let connection: AMQPConnection
+    public let database: PostgresClient
+    public let metrics: ConsumerMetrics
+    public let logger: Logger
+    public let now: @Sendable () -> Date
+
+    public init(definition: ConsumerDefinition, handler: any EventHandler, connection: AMQPConnection, database: PostgresClient,
+                metrics: ConsumerMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.definition = definition
+        self.handler = handler
+        self.connection = connection
+        self.database = database
+        self.metrics = metrics
+        var logger = logger
+        logger[metadataKey: "consumer"] = "\(definition.name)"
+        self.logger = logger
+        self.now = now
+    }
+
+    public func run() async throws {
+        // Subscribing fails while the broker is down: keep trying until it is up or we stop.
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let deliveries: AsyncThrowingStream<AMQPDelivery, any Error>
+            do {
+                // At start the connection (another service) may not be up yet: wait quietly.
+                try await connection.waitUntilConnected(timeout: .seconds(10))
+                deliveries = try await connection.consume(queue: definition.queue, prefetch: definition.prefetch)
+            } catch {
+                logger.warning("cannot subscribe; retrying", metadata: ["queue": "\(definition.queue)", "error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            logger.info("consuming", metadata: ["queue": "\(definition.queue)", "prefetch": "\(definition.prefetch)",
+                                                "concurrency": "\(definition.concurrency)"])
+            do {
+                try await consume(deliveries)
+                return  // the stream ended: shutdown
+            } catch {
+                logger.warning("consumer stopped; subscribing again", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    private func consume(_ deliveries: AsyncThrowingStream<AMQPDelivery, any Error>) async throws {
+        // One buffer per worker; a delivery's partition key picks the buffer, so one
+        // customer's events stay with one worker, in order, and concurrent batches do not
+        // wait on each other's locks.
+        let buffers = (0..<definition.concurrency).map { _ in DeliveryBuffer<AMQPDelivery>() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var failure: (any Error)?
+                do {
+                    for try await delivery in deliveries.cancelOnGracefulShutdown() {
+                        buffers[Self.partition(of: delivery, among: buffers.count)].append(delivery)
+                    }
+                } catch {
+                    failure = error
+                }
+                for buffer in buffers { buffer.finish(throwing: failure) }
+            }
+            for buffer in buffers {
+                group.addTask {
+                    // Deliveries already taken are finished and acknowledged before returning.
+                    while let batch = try await buffer.next(limit: definition.batchSize) {
+                        await process(batch: batch)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// The worker for a delivery: by its partition key (`x-partition-key`, else the tenant),
+    /// else by its event id.
+    static func partition(of delivery: AMQPDelivery, among count: Int) -> Int {
+        let headers = delivery.properties.headers
+        let key = headers[MessageHeader.partitionKey]?.stringValue ?? headers[MessageHeader.tenantID]?.stringValue
+            ?? delivery.properties.messageID ?? ""
+        var hasher = Hasher()
+        hasher.combine(key)
+        return Int(UInt(bitPattern: hasher.finalize()) % UInt(count))
+    }
+
+    /// Handles deliveries in one transaction and settles each. When the batch fails, each
+    /// delivery is handled on its own, so the failure lands on the event that caused it.
+    func process(batch deliveries: [AMQPDelivery]) async {
+        guard deliveries.count > 1, !(handler is any OutboxEventHandler) else {
+            for delivery in deliveries { await process(delivery) }
+            return
+        }
+        var events: [InboundEvent] = []
+        var withEvents: [AMQPDelivery] = []
+        for delivery in deliveries {
+            guard let id = delivery.properties.messageID, !id.isEmpty else {
+                await process(delivery)  // settles it as a permanent failure
+                continue
+            }
+            events.append(InboundEvent(id: id, routingKey: EventHeaders.originalRoutingKey(of: delivery), type: delivery.properties.type,
+                                       body: delivery.body, attempt: EventHeaders.attempt(of: delivery), properties: delivery.properties))
+            withEvents.append(delivery)
+        }
+        guard !events.isEmpty else { return }
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            let new = try await Inbox(consumer: definition.name).processBatch(
+                eventIDs: events.map(\.id), client: database, logger: logger
+            ) { new, connection in
+                // An event delivered twice in one batch is applied once.
+                var taken = Set<String>()
+                let batch = events.filter { new.contains($0.id) && taken.insert($0.id).inserted }
+                try await handler.handle(batch: batch, connection: connection, logger: logger)
+            }
+            metrics.latency.record(clock.now - started)
+            metrics.processed.increment(by: Int64(new.count))
+            metrics.duplicates.increment(by: Int64(events.count - new.count))
+        } catch {
+            logger.info("batch failed; handling its events one by one", metadata: [
+                "events": "\(events.count)", "error": "\(FailureClassifier.describe(error))"])
+            for delivery in withEvents { await process(delivery) }
+            return
+        }
+        do {
+            try await AMQPDelivery.ack(withEvents)
+        } catch {
+            logger.warning("acks not delivered; the broker will redeliver those events", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Handles one delivery and settles it. Never throws: every failure becomes a decision.
+    func process(_ delivery: AMQPDelivery) async {
+        let attempt = EventHeaders.attempt(of: delivery)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let outcome = await handle(delivery, attempt: attempt)
+        metrics.latency.record(clock.now - started)
+        let decision = DeliveryDecision.decide(outcome, attempt: attempt, consumer: definition)
+        await execute(decision, for: delivery)
+    }
+
+    func handle(_ delivery: AMQPDelivery, attempt: Int) async -> HandlingOutcome {
+        guard let id = delivery.properties.messageID, !id.isEmpty else {
+            return .failed(.permanent, message: "the message has no message_id, so it has no event id")
+        }
+        let event = InboundEvent(id: id, routingKey: EventHeaders.originalRoutingKey(of: delivery), type: delivery.properties.type,
+                                 body: delivery.body, attempt: attempt, properties: delivery.properties)
+        do {
+            let applied: Bool
+            if let outbox = handler as? any OutboxEventHandler {
+                applied = try await outbox.handle(event, logger: logger)
+            } else {
+                applied = try await Inbox(consumer: definition.name).process(eventID: id, client: database, logger: logger) { connection in
+                    try await handler.handle(event, connection: connection, logger: logger)
+                }
+            }
+            if applied {
+                metrics.processed.increment()
+            } else {
+                metrics.duplicates.increment()
+                logger.debug("duplicate event acknowledged", metadata: ["event": "\(id)"])
+            }
+            return applied ? .processed : .duplicate
+        } catch {
+            let kind = FailureClassifier.classify(error)
+            let message = FailureClassifier.describe(error)
+            logger.warning("handler failed", metadata: ["event": "\(id)", "attempt": "\(attempt)", "kind": "\(kind)", "error": "\(message)"])
+            return .failed(kind, message: message)
+        }
+    }
+
+    func execute(_ decision: DeliveryDecision, for delivery: AMQPDelivery) async {
+        do {
+            switch decision {
+            case .ack:
+                break
+            case .retry(let queue, let nextAttempt, _, let error):
+                try await connection.publish(EventHeaders.forward(delivery, to: queue, attempt: nextAttempt, error: error,
+                                                                  consumer: definition.name, now: now(), deadLettered: false))
+                metrics.retried.increment()
+            case .deadLetter(let queue, let attempts, let error):
+                try await connection.publish(EventHeaders.forward(delivery, to: queue, attempt: attempts, error: error,
+                                                                  consumer: definition.name, now: now(), deadLettered: true))
+                metrics.deadLettered.increment()
+                logger.error("event dead-lettered", metadata: ["event": "\(delivery.properties.messageID ?? "?")", "error": "\(error)"])
+            }
+        } catch {
+            // The copy was not confirmed: keep the original. It comes back (now, or after a
+            // reconnect), and the broker's delivery limit stops an endless loop.
+            logger.warning("could not forward the event; it will be redelivered", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: .milliseconds(500))
+            try? await delivery.nack(requeue: true)
+            return
+        }
+        do {
+            try await delivery.ack()
+        } catch {
+            logger.warning("ack not delivered; the broker will redeliver the event", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import AMQP
+import Foundation
+import Messages
+
+/// What to replay.
+public struct ReplayFilter: Sendable {
+    public var ids: Set<String>
+    public var type: String?
+    public var limit: Int?
+
+    public init(ids: Set<String> = [], type: String? = nil, limit: Int? = nil) {
+        self.ids = ids
+        self.type = type
+        self.limit = limit
+    }
+
+    func matches(_ delivery: AMQPDelivery) -> Bool {
+        if !ids.isEmpty, !ids.contains(delivery.properties.messageID ?? "") { return false }
+        if let type, delivery.properties.type != type { return false }
+        return true
+    }
+}
+
+public struct ReplayResult: Sendable, Equatable {
+    public var consumer: String
+    public var examined: Int
+    public var replayed: [String]
+    public var kept: Int
+}
+
+/// List, inspect, replay and purge the consumers' dead-letter queues without losing a message.
+///
+/// Reading takes each message with `basic.get` and keeps it unacknowledged, then returns them
+/// all with one `nack(multiple, requeue)`: the queue ends as it was (the dead-letter queues
+/// have no delivery limit, so this can never drop one). If the tool dies half-way, the broker
+/// returns them when the connection closes. Replay publishes a copy to the consumer's own queue
+/// and acks the dead-letter copy only after the broker confirmed the new one: a replay killed
+/// half-way leaves at most a duplicate, which the consumer's inbox absorbs.
+public struct DeadLetterQueues: Sendable {
+    public let connection: AMQPConnection
+    public let consumers: [ConsumerDefinition]
+    public let now: @Sendable () -> Date
+
+    public init(connection: AMQPConnection, consumers: [ConsumerDefinition], now: @escaping @Sendable () -> Date = { Date() }) {
+        self.connection = connection
+        self.consumers = consumers
+        self.now = now
+    }
+
+    /// Every dead letter of `consumer`, left in place.
+    public func list(_ consumer: ConsumerDefinition) async throws -> [DeadLetter] {
+        try await withEveryMessage(of: consumer) { delivery in
+            (DeadLetter(consumer: consumer.name, delivery: delivery), keep: true)
+        }.map(\.0)
+    }
+
+    /// Replays the matching dead letters of `consumer` to its queue with attempts reset.
+    /// With `dryRun`, only says which it would replay.
+    public func replay(_ consumer: ConsumerDefinition, filter: ReplayFilter, dryRun: Bool,
+                       progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ReplayResult {
+        var replayed: [String] = []
+        var examined = 0
+        let total = try await connection.inspectQueue(consumer.deadLetterQueue).messageCount
+        let outcomes = try await withEveryMessage(of: consumer) { delivery in
+            examined += 1
+            if examined % 1000 == 0 { progress(examined, Int(total)) }
+            guard filter.matches(delivery), replayed.count < (filter.limit ?? .max) else { return (false, keep: true) }
+            replayed.append(delivery.properties.messageID ?? "(no message id)")
+            if dryRun { return (true, keep: true) }
+            try await connection.publish(replayCopy(of: delivery, to: consumer))
+            try await delivery.ack()
+            return (true, keep: false)
+        }
+        return ReplayResult(consumer: consumer.name, examined: outcomes.count, replayed: replayed,
+                            kept: outcomes.filter { !$0.0 || dryRun }.count)
+    }
+
+    /// Deletes every dead letter of `consumer`; returns how many.
+    public func purge(_ consumer: ConsumerDefinition) async throws -> UInt32 {
+        try await connection.purgeQueue(consumer.deadLetterQueue)
+    }
+
+    /// The message replay publishes: same body and properties, the failure bookkeeping
+    /// cleared, a `x-replayed-at` stamp, and the original routing key kept for the consumer.
+    func replayCopy(of delivery: AMQPDelivery, to consumer: ConsumerDefinition) -> AMQPMessage {
+        var properties = delivery.properties
+        let letter = DeadLetter(consumer: consumer.name, delivery: delivery)
+        for header in [MessageHeader.attempt, MessageHeader.lastError, MessageHeader.firstFailedAt, MessageHeader.deadLetteredAt,
+                       MessageHeader.consumer, "x-death", "x-first-death-exchange",
+                       "x-first-death-queue", "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue",
+                       "x-last-death-reason", "x-delivery-count"] {
+            properties.headers[header] = nil
+        }
+        properties.headers[MessageHeader.originalRoutingKey] = .string(letter.originalRoutingKey)
+        properties.headers[MessageHeader.replayedAt] = .timestamp(UInt64(max(now().timeIntervalSince1970, 0)))
+        properties.persistent = true
+        return AMQPMessage(exchange: "", routingKey: consumer.queue, body: delivery.body, properties: properties, mandatory: true)
+    }
+
+    /// Takes every message present when it starts, one at a time, and puts back all those
+    /// `body` keeps (and, if anything throws, all that were not settled yet).
+    private func withEveryMessage<T>(of consumer: ConsumerDefinition,
+                                     _ body: (AMQPDelivery) async throws -> (T, keep: Bool)) async throws -> [(T, Bool)] {
+        let queue = consumer.deadLetterQueue
+        let count = try await connection.inspectQueue(queue).messageCount
+        var results: [(T, Bool)] = []
+        var lastKept: AMQPDelivery?
+        var kept = 0
+        do {
+            while results.count < count, let delivery = try await connection.get(queue: queue) {
+                let (value, keep) = try await body(delivery)
+                results.append((value, keep))
+                if keep {
+                    lastKept = delivery
+                    kept += 1
+                }
+            }
+        } catch {
+            try? await lastKept?.nack(multiple: true, requeue: true)
+            throw error
+        }
+        try await lastKept?.nack(multiple: true, requeue: true)
+        try await waitUntilReady(queue, atLeast: kept)
+        return results
+    }
+
+    /// A quorum queue takes requeued messages back asynchronously; the next command (another
+    /// listing, a purge) must see them, so wait until they are ready again.
+    private func waitUntilReady(_ queue: String, atLeast count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await connection.inspectQueue(queue).messageCount < count {
+            guard ContinuousClock.now < deadline else {
+                throw AMQPError.requestFailed("\(queue): returned messages are not ready yet; they are not lost, list again")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import AMQP
+import Foundation
+import Messages
+
+/// The broker objects the consumers need, computed from their definitions as plain values, so
+/// the plan is tested without a broker and ``TopologyDeclarer`` only carries it out.
+public enum Topology {
+    public enum Declaration: Sendable, Equatable {
+        case exchange(name: String, type: String)
+        case queue(name: String, arguments: [String: AMQPFieldValue])
+        case binding(queue: String, exchange: String, pattern: String)
+    }
+
+    /// Everything to declare, in order: the exchange, then per consumer its dead-letter queue,
+    /// work queue, bindings and retry queues.
+    ///
+    /// - Parameter brokerMajorVersion: RabbitMQ 4 gives quorum queues a default delivery limit
+    ///   of 20; dead-letter queues must have none, so there it is turned off explicitly (-1),
+    ///   while 3.x has no default and rejects -1.
+    public static func plan(for consumers: [ConsumerDefinition], brokerMajorVersion: Int) -> [Declaration] {
+        var declarations: [Declaration] = [.exchange(name: BrokerNames.eventsExchange, type: "topic")]
+        // Dead-lettering that waits for the target queue's confirm, so a message moved to the
+        // dead-letter queue or back from a retry queue cannot be lost on the way.
+        let safeDeadLettering: [String: AMQPFieldValue] = [
+            "x-dead-letter-strategy": .string("at-least-once"),
+            "x-overflow": .string("reject-publish"),
+        ]
+        for consumer in consumers {
+            var dead: [String: AMQPFieldValue] = ["x-queue-type": .string("quorum")]
+            if brokerMajorVersion >= 4 { dead["x-delivery-limit"] = .int(-1) }
+            declarations.append(.queue(name: consumer.deadLetterQueue, arguments: dead))
+
+            var work: [String: AMQPFieldValue] = safeDeadLettering
+            work["x-queue-type"] = .string("quorum")
+            work["x-delivery-limit"] = .int(Int64(consumer.deliveryLimit))
+            work["x-dead-letter-exchange"] = .string("")
+            work["x-dead-letter-routing-key"] = .string(consumer.deadLetterQueue)
+            declarations.append(.queue(name: consumer.queue, arguments: work))
+            for pattern in consumer.bindings {
+                declarations.append(.binding(queue: consumer.queue, exchange: BrokerNames.eventsExchange, pattern: pattern))
+            }
+
+            // One queue per distinct delay: quorum queues expire messages only at the head, so
+            // a queue must hold a single TTL. Expired messages go through the default exchange
+            // straight to this consumer's queue, not to every binding of billing.events.
+            var seen = Set<String>()
+            for delay in consumer.retryDelays where seen.insert(consumer.retryQueue(for: delay)).inserted {
+                var retry: [String: AMQPFieldValue] = safeDeadLettering
+                retry["x-queue-type"] = .string("quorum")
+                retry["x-message-ttl"] = .int(delay.wholeMilliseconds)
+                retry["x-dead-letter-exchange"] = .string("")
+                retry["x-dead-letter-routing-key"] = .string(consumer.queue)
+                declarations.append(.queue(name: consumer.retryQueue(for: delay), arguments: retry))
+            }
+        }
+        return declarations
+    }
+}
+
+/// Declaring the topology failed.
+public enum TopologyError: Error, Equatable, CustomStringConvertible {
+    /// A queue exists with other arguments. Queues cannot be changed in place: drain and delete
+    /// it (`rabbitmqctl delete_queue NAME`) or revert the consumer file.
+    case conflict(queue: String, argument: String, brokerMessage: String)
+    case failed(declaration: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .conflict(let queue, let argument, let message):
+            "queue '\(queue)' already exists with a different '\(argument)' (\(message)); delete the queue after draining it, or change the consumer file back"
+        case .failed(let declaration, let reason): "declaring \(declaration) failed: \(reason)"
+        }
+    }
+}
+
+/// Carries out a topology plan on a connection. Idempotent: declaring what exists is a no-op.
+public struct TopologyDeclarer: Sendable {
+    public let connection: AMQPConnection
+
+    public init(connection: AMQPConnection) {
+        self.connection = connection
+    }
+
+    /// The broker's major version, from the connection's server properties.
+    public var brokerMajorVersion: Int {
+        Int(connection.serverVersion?.split(separator: ".").first ?? "3") ?? 3
+    }
+
+    /// Declares everything the consumers need; returns what was declared.
+    @discardableResult
+    public func declare(_ consumers: [ConsumerDefinition]) async throws -> [Topology.Declaration] {
+        let plan = Topology.plan(for: consumers, brokerMajorVersion: brokerMajorVersion)
+        for declaration in plan {
+            try await apply(declaration)
+        }
+        return plan
+    }
+
+    func apply(_ declaration: Topology.Declaration) async throws {
+        do {
+            switch declaration {
+            case .exchange(let name, let type):
+                try await connection.declareExchange(name, type: type)
+            case .queue(let name, let arguments):
+                try await connection.declareQueue(name, arguments: arguments)
+            case .binding(let queue, let exchange, let pattern):
+                try await connection.bindQueue(queue, exchange: exchange, routingKey: pattern)
+            }
+        } catch let error as AMQPError {
+            if case .channelClosed(406, let message) = error, case .queue(let name, _) = declaration {
+                throw TopologyError.conflict(queue: name, argument: Self.conflictingArgument(in: message) ?? "arguments", brokerMessage: message)
+            }
+            throw TopologyError.failed(declaration: "\(declaration)", reason: error.description)
+        }
+    }
+
+    /// RabbitMQ says `PRECONDITION_FAILED - inequivalent arg 'x-delivery-limit' for queue …`.
+    static func conflictingArgument(in message: String) -> String? {
+        guard let range = message.range(of: "inequivalent arg '") else { return nil }
+        let rest = message[range.upperBound...]
+        return rest.firstIndex(of: "'").map { String(rest[..<$0]) }
+    }
+}

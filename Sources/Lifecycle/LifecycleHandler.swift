@@ -1,0 +1,135 @@
+import BillingCore
+import ConsumerRuntime
+import Foundation
+import Logging
+import Messages
+import PostgresNIO
+import Prometheus
+import Storage
+import Stripe
+
+/// The `lifecycle` consumer's Stripe events: archives each in `stripe_events` and applies the
+/// customer, subscription and invoice snapshots it carries (see ``LifecyclePlanner``), a batch
+/// in one transaction: decode, lock and load the objects, plan, write.
+public struct LifecycleHandler: EventHandler {
+    let planner: LifecyclePlanner
+    let metrics: LifecycleMetrics
+    let commands: CommandExecutor
+
+    public init(plans: PlanCatalog, stripe: StripeClient, registry: PrometheusCollectorRegistry) {
+        planner = LifecyclePlanner(prices: plans.prices)
+        metrics = LifecycleMetrics(registry: registry)
+        commands = CommandExecutor(stripe: stripe, plans: plans, metrics: metrics)
+    }
+
+    public func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws {
+        try await handle(batch: [event], connection: connection, logger: logger)
+    }
+
+    public func handle(batch events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws {
+        var decoded: [StripeObjectEvent] = []
+        var archive: [StripeEventStore.Event] = []
+        var commandEvents: [InboundEvent] = []
+        decoded.reserveCapacity(events.count)
+        for event in events {
+            if event.routingKey.hasPrefix(RoutingKey.internal("subscription.")) {
+                commandEvents.append(event)
+                continue
+            }
+            guard RoutingKey.isStripe(event.routingKey) else {
+                throw PermanentFailure("lifecycle has no handler for \(event.routingKey) in this build")
+            }
+            let stripeEvent: StripeObjectEvent
+            do {
+                stripeEvent = try StripeObjectEvent.decode(event.body)
+            } catch {
+                throw PermanentFailure("event \(event.id): \(FailureClassifier.describe(error))")
+            }
+            guard stripeEvent.id == event.id else {
+                throw PermanentFailure("the payload's id \(stripeEvent.id) differs from the message id \(event.id)")
+            }
+            decoded.append(stripeEvent)
+            archive.append(StripeEventStore.Event(id: stripeEvent.id, type: stripeEvent.type, created: stripeEvent.created,
+                                                  livemode: stripeEvent.livemode, apiVersion: stripeEvent.apiVersion,
+                                                  payload: String(decoding: event.body, as: UTF8.self)))
+        }
+        try await StripeEventStore.insert(archive, on: connection, logger: logger)
+        try await applySnapshots(decoded, connection: connection, logger: logger)
+        for command in commandEvents {
+            try await commands.run(command, connection: connection, logger: logger)
+        }
+    }
+
+    func applySnapshots(_ decoded: [StripeObjectEvent], connection: PostgresConnection, logger: Logger) async throws {
+
+        var customers = Set<String>(), subscriptions = Set<String>(), invoices = Set<String>()
+        for event in decoded {
+            switch event.object {
+            case .customer(let customer): customers.insert(customer.id)
+            case .subscription(let subscription):
+                subscriptions.insert(subscription.id)
+                customers.insert(subscription.customer)
+            case .invoice(let invoice): invoices.insert(invoice.id)
+            case .other: break
+            }
+        }
+        guard !(customers.isEmpty && subscriptions.isEmpty && invoices.isEmpty) else { return }
+        try await LifecycleStore.lock(objectIDs: subscriptions.union(invoices).union(customers), on: connection, logger: logger)
+        let current = try await LifecycleStore.load(customerIDs: customers, subscriptionIDs: subscriptions, invoiceIDs: invoices,
+                                                    on: connection, logger: logger)
+        let plan = planner.plan(decoded, current: current)
+        try await LifecycleStore.save(plan.changes, on: connection, logger: logger)
+        metrics.record(plan, logger: logger)
+    }
+}
+
+/// What the lifecycle consumer counts beyond the runner's own metrics.
+struct LifecycleMetrics: Sendable {
+    let transitions: Counter
+    let anomalies: Counter
+    let staleSnapshots: Counter
+    let unknownPrices: Counter
+    let payments: Counter
+    let commands: [CommandRecord.Status: Counter]
+
+    init(registry: PrometheusCollectorRegistry) {
+        func counter(_ name: String, _ help: String) -> Counter {
+            registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "lifecycle", metricName: name,
+                                                                  unitName: "total", helpText: help))
+        }
+        transitions = counter("transitions", "Subscription status changes applied")
+        anomalies = counter("anomalies", "Status changes the state machine does not expect (applied: Stripe is the truth)")
+        staleSnapshots = counter("stale_snapshots", "Snapshots older than the one applied, recorded and skipped")
+        unknownPrices = counter("unknown_prices", "Subscription items whose price maps to no plan")
+        payments = counter("payments", "Invoices seen paid for the first time")
+        var commands: [CommandRecord.Status: Counter] = [:]
+        for status in [CommandRecord.Status.sent, .rejected, .failed] {
+            commands[status] = registry.makeCounter(
+                descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "lifecycle", metricName: "commands", unitName: "total",
+                                                 helpText: "Platform commands by outcome: sent to Stripe, rejected, failed"),
+                labels: [("outcome", status.rawValue)])
+        }
+        self.commands = commands
+    }
+
+    func command(_ status: CommandRecord.Status) {
+        commands[status]?.increment()
+    }
+
+    func record(_ plan: LifecyclePlan, logger: Logger) {
+        transitions.increment(by: Int64(plan.changes.transitions.count))
+        anomalies.increment(by: Int64(plan.anomalies.count))
+        staleSnapshots.increment(by: Int64(plan.changes.staleSnapshots.count))
+        unknownPrices.increment(by: Int64(plan.unknownPrices.count))
+        payments.increment(by: Int64(plan.paymentsRecorded))
+        for anomaly in plan.anomalies {
+            logger.warning("unexpected subscription transition applied", metadata: [
+                "subscription": "\(anomaly.stripeSubscriptionID)", "event": "\(anomaly.eventID)",
+                "from": "\(anomaly.fromStatus?.rawValue ?? "-")", "to": "\(anomaly.toStatus.rawValue)"])
+        }
+        for unknown in plan.unknownPrices {
+            logger.error("subscription price maps to no plan; configure price_map in config/plans.yaml or set plan_tier metadata",
+                         metadata: ["price": "\(unknown.priceID)", "reason": "\(unknown.reason)"])
+        }
+    }
+}

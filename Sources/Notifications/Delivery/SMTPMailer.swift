@@ -1,0 +1,139 @@
+import BillingCore
+import CCurl
+import Foundation
+import NIOPosix
+import Synchronization
+
+/// How to reach the SMTP server (`BILLING_SMTP_*`).
+public struct SMTPSettings: Sendable, Equatable {
+    public enum TLS: String, Sendable {
+        /// Plain SMTP (a local relay).
+        case none
+        /// STARTTLS when the server offers it.
+        case opportunistic
+        /// STARTTLS, or no send at all.
+        case required
+    }
+
+    /// `smtp://host:port` (STARTTLS per ``tls``) or `smtps://host:port` (TLS from the first byte).
+    public var url: String
+    public var tls: TLS
+    public var username: String?
+    public var password: Secret?
+    /// A PEM bundle to verify the server's certificate with, instead of the system's.
+    public var caFile: String?
+    public var connectTimeout: Duration
+    public var timeout: Duration
+    /// Sends at once (each a blocking libcurl call on its own thread, on its own connection).
+    public var connections: Int
+
+    public init(url: String, tls: TLS = .opportunistic, username: String? = nil, password: Secret? = nil, caFile: String? = nil,
+                connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30), connections: Int = 4) {
+        self.url = url
+        self.tls = tls
+        self.username = username
+        self.password = password
+        self.caFile = caFile
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+        self.connections = connections
+    }
+}
+
+/// Sends email through libcurl. Each send blocks a thread of the mailer's own pool (never the
+/// cooperative pool), on a libcurl handle kept between sends so its connection to the server
+/// is reused.
+public final class SMTPMailer: Sendable {
+    let settings: SMTPSettings
+    let threads: NIOThreadPool
+    /// Idle handles, each with its connection; at most `connections` exist.
+    let idle: Mutex<[CurlHandle]>
+
+    public init(settings: SMTPSettings) {
+        _ = ccurl_global_init()
+        self.settings = settings
+        self.threads = NIOThreadPool(numberOfThreads: max(1, settings.connections))
+        self.threads.start()
+        self.idle = Mutex([])
+    }
+
+    deinit {
+        threads.shutdownGracefully { _ in }
+        idle.withLock { handles in
+            for handle in handles { ccurl_handle_destroy(handle.pointer) }
+            handles.removeAll()
+        }
+    }
+
+    /// Sends `message` (a whole RFC 5322 message) from `sender` to one `recipient`.
+    public func send(_ message: [UInt8], from sender: String, to recipient: String) async -> DeliveryOutcome {
+        do {
+            return try await threads.runIfActive { [self] in self.sendBlocking(message, from: sender, to: recipient) }
+        } catch {
+            return .transient("SMTP: the mailer is shutting down")
+        }
+    }
+
+    private func sendBlocking(_ message: [UInt8], from sender: String, to recipient: String) -> DeliveryOutcome {
+        guard let handle = idle.withLock({ $0.popLast()?.pointer }) ?? ccurl_handle_create() else {
+            return .transient("SMTP: libcurl could not create a handle")
+        }
+        var result = ccurl_smtp_result()
+        let tls: ccurl_tls = switch settings.tls {
+        case .none: CCURL_TLS_NONE
+        case .opportunistic: CCURL_TLS_OPPORTUNISTIC
+        case .required: CCURL_TLS_REQUIRED
+        }
+        func milliseconds(_ duration: Duration) -> Int {
+            Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
+        }
+        message.withUnsafeBufferPointer { bytes in
+            withOptionalCString(settings.username) { username in
+                withOptionalCString(settings.password?.value) { password in
+                    withOptionalCString(settings.caFile) { caFile in
+                        settings.url.withCString { url in
+                            sender.withCString { from in
+                                recipient.withCString { to in
+                                    var request = ccurl_smtp_request(
+                                        url: url, username: username, password: password, mail_from: from, recipient: to,
+                                        message: bytes.baseAddress, message_length: bytes.count, tls: tls, ca_file: caFile,
+                                        connect_timeout_ms: milliseconds(settings.connectTimeout), timeout_ms: milliseconds(settings.timeout))
+                                    ccurl_smtp_send(handle, &request, &result)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let outcome = DeliveryOutcome.smtp(curlCode: Int(result.curl_code), replyCode: result.response_code,
+                                           reply: Self.string(&result.reply), error: Self.string(&result.error))
+        if result.curl_code == 0 {
+            let idleHandle = CurlHandle(pointer: handle)
+            idle.withLock { $0.append(idleHandle) }
+        } else {
+            // After a failure the connection's state is unknown: start the next send afresh.
+            ccurl_handle_destroy(handle)
+        }
+        return outcome
+    }
+
+    private static func string<T>(_ tuple: inout T) -> String {
+        withUnsafeBytes(of: &tuple) { raw in
+            let bytes = raw.prefix { $0 != 0 }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+}
+
+/// A libcurl handle between sends. Unchecked because a raw pointer cannot be checked: the
+/// mutex hands each handle to one thread at a time, and only that thread uses it until it is
+/// put back.
+struct CurlHandle: @unchecked Sendable {
+    let pointer: OpaquePointer
+}
+
+private func withOptionalCString<Result>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> Result) -> Result {
+    guard let text else { return body(nil) }
+    return text.withCString { body($0) }
+}

@@ -1,0 +1,44 @@
+import BillingCore
+import ConfigurationFiles
+import Foundation
+import Prometheus
+import Logging
+import PostgresNIO
+
+/// The notifications consumer's settings, templates and senders, made once at start.
+public struct NotificationRuntime: Sendable {
+    public var settings: NotificationSettings
+    public var templates: NotificationTemplates
+    /// nil: no SMTP server configured; emails are written to the log.
+    public var mailer: SMTPMailer?
+    public var webhooks: WebhookSender
+    /// The outbox's own connections (its rows commit outside any inbox transaction).
+    public var database: PostgresClient
+    public var logger: Logger
+
+    public init(settings: NotificationSettings, templates: NotificationTemplates, mailer: SMTPMailer?, webhooks: WebhookSender,
+                database: PostgresClient, logger: Logger) {
+        self.settings = settings
+        self.templates = templates
+        self.mailer = mailer
+        self.webhooks = webhooks
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Reads the settings file and its templates, and makes the senders.
+    public static func load(_ delivery: NotificationDeliverySettings, database: PostgresClient, logger: Logger)
+        throws(ConfigurationFileError) -> NotificationRuntime
+    {
+        let settings = try NotificationSettingsFile.load(path: delivery.file)
+        let templates = try NotificationTemplates(directory: settings.templatesDirectory)
+        return NotificationRuntime(settings: settings, templates: templates, mailer: delivery.smtp.map(SMTPMailer.init(settings:)),
+                                   webhooks: WebhookSender(timeout: delivery.webhookTimeout, logger: logger), database: database, logger: logger)
+    }
+
+    /// The notifications consumer's handler, sending with this runtime.
+    public func handler(plans: PlanCatalog, registry: PrometheusCollectorRegistry, now: @escaping @Sendable () -> Date) -> NotificationHandler {
+        NotificationHandler(settings: settings, templates: templates, plans: plans, database: database, mailer: mailer,
+                            webhooks: webhooks, registry: registry, logger: logger, now: now)
+    }
+}

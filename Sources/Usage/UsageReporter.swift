@@ -1,0 +1,253 @@
+import AMQP
+import BillingCore
+import Foundation
+import Intake
+import Logging
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+import Storage
+import Stripe
+
+/// How usage is reported to Stripe (`config/usage.yaml`).
+public struct UsageReportingSettings: Sendable, Equatable {
+    /// Metric → the Stripe meter's `event_name`. Metrics not listed are not reported.
+    public var meters: [UsageMetric: MeterSettings]
+    /// How often the reporter runs in `serve` and `schedule`.
+    public var interval: Duration
+    /// Meter events in flight at once (each for another customer and meter).
+    public var concurrency: Int
+    /// How long a claimed report is another reporter's to send before it may be taken over.
+    public var claimLease: Duration
+    /// The wait before a report Stripe throttled or failed on (after the client's own retries)
+    /// is tried again.
+    public var retryAfter: Duration
+
+    public init(meters: [UsageMetric: MeterSettings], interval: Duration = .seconds(3_600), concurrency: Int = 8,
+                claimLease: Duration = .seconds(120), retryAfter: Duration = .seconds(60)) {
+        self.meters = meters
+        self.interval = interval
+        self.concurrency = concurrency
+        self.claimLease = claimLease
+        self.retryAfter = retryAfter
+    }
+}
+
+/// What a reporter pass did.
+public struct UsageReportSummary: Sendable, Equatable, CustomStringConvertible {
+    public var attributed = 0
+    public var planned = 0
+    public var sent = 0
+    public var retrying = 0
+    public var failed = 0
+    public var alerts = 0
+
+    public init() {}
+
+    public var description: String {
+        "attributed \(attributed) events, planned \(planned) reports, sent \(sent), retrying \(retrying), failed \(failed), quota alerts \(alerts)"
+    }
+}
+
+/// What to do with a meter event after Stripe answered, as a value.
+enum MeterReportOutcome: Equatable {
+    case sent
+    /// Throttled, unavailable or unreachable after the client's retries: stays pending.
+    case retryLater(String)
+    /// Refused (unknown customer or meter, invalid value): recorded and alerted, not resent
+    /// until an operator retries it.
+    case failed(String)
+
+    static func of(_ result: Result<Void, StripeAPIError>) -> MeterReportOutcome {
+        switch result {
+        case .success: .sent
+        case .failure(let error) where error.isRetryable: .retryLater(error.description)
+        case .failure(let error): .failed(error.description)
+        }
+    }
+}
+
+/// Reports each tenant's usage to Stripe Billing Meter events (`POST /v1/billing/meter_events`).
+///
+/// A pass: attributes stored usage of tenants whose subscription has appeared; plans a report
+/// per window with something new (``MeterReportPlanner``: a sum's delta, a level's latest
+/// value) in the same transaction that records it as claimed; then sends the pending ones,
+/// one at a time per customer and meter, each with an `identifier` (and `Idempotency-Key`)
+/// made of tenant, metric, window and report number. A crash after Stripe accepted a report and
+/// before it was marked sent resends the same identifier, which Stripe counts once.
+public struct UsageReporter: Sendable {
+    let database: PostgresClient
+    let stripe: StripeClient
+    let settings: UsageReportingSettings
+    let plans: PlanCatalog
+    let publisher: any EventPublisher
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let metrics: ReporterMetrics
+
+    struct ReporterMetrics: Sendable {
+        let sent: Counter
+        let retried: Counter
+        let failed: Counter
+
+        init(registry: PrometheusCollectorRegistry) {
+            func counter(_ name: String, _ help: String) -> Counter {
+                registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "usage_reports", metricName: name,
+                                                                      unitName: "total", helpText: help))
+            }
+            sent = counter("sent", "Meter events Stripe accepted")
+            retried = counter("retried", "Meter events left pending after Stripe throttled or failed")
+            failed = counter("failed", "Meter events Stripe refused (recorded; retry with billing usage report --retry-failed)")
+        }
+    }
+
+    public init(database: PostgresClient, stripe: StripeClient, settings: UsageReportingSettings, plans: PlanCatalog,
+                publisher: any EventPublisher, registry: PrometheusCollectorRegistry, logger: Logger,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.stripe = stripe
+        self.settings = settings
+        self.plans = plans
+        self.publisher = publisher
+        var logger = logger
+        logger[metadataKey: "component"] = "usage-reporter"
+        self.logger = logger
+        self.now = now
+        self.metrics = ReporterMetrics(registry: registry)
+    }
+
+    /// One pass: attribute, plan, send until nothing is claimable.
+    public func runOnce() async throws -> UsageReportSummary {
+        var summary = UsageReportSummary()
+        let (attributed, alerts) = try await attributePending()
+        summary.attributed = attributed
+        summary.alerts = alerts
+        let meters = Dictionary(uniqueKeysWithValues: settings.meters.map { ($0.key.rawValue, $0.value.eventName) })
+        while true {
+            let pass = try await MeterReportStore(client: database, logger: logger).planReports(metrics: meters, now: now(), limit: 5_000)
+            summary.planned += pass.planned
+            if pass.considered < 5_000 || pass.planned == 0 { break }
+        }
+        while true {
+            let claimed = try await MeterReportStore(client: database, logger: logger).claim(limit: settings.concurrency * 50, lease: settings.claimLease)
+            if claimed.isEmpty { break }
+            let outcomes = await send(claimed)
+            for (report, outcome) in outcomes {
+                try await record(outcome, for: report)
+                switch outcome {
+                case .sent: summary.sent += 1
+                case .retryLater: summary.retrying += 1
+                case .failed: summary.failed += 1
+                }
+            }
+        }
+        if summary != UsageReportSummary() { logger.info("usage reported", metadata: ["summary": "\(summary)"]) }
+        return summary
+    }
+
+    /// Sends claimed reports, `concurrency` at a time (each claimed report is a customer and
+    /// meter of its own).
+    func send(_ reports: [PendingMeterReport]) async -> [(PendingMeterReport, MeterReportOutcome)] {
+        await withTaskGroup(of: (PendingMeterReport, MeterReportOutcome).self) { group in
+            var results: [(PendingMeterReport, MeterReportOutcome)] = []
+            var next = 0
+            func start() {
+                guard next < reports.count else { return }
+                let report = reports[next]
+                next += 1
+                group.addTask { (report, await self.sendOne(report)) }
+            }
+            for _ in 0..<min(settings.concurrency, reports.count) { start() }
+            while let result = await group.next() {
+                results.append(result)
+                start()
+            }
+            return results
+        }
+    }
+
+    /// One meter event; Stripe's client retries 429, 5xx and network errors with jittered back-off.
+    func sendOne(_ report: PendingMeterReport) async -> MeterReportOutcome {
+        let request = StripeRequest(.post, "/v1/billing/meter_events", form: [
+            .init("event_name", report.eventName),
+            .init("payload[stripe_customer_id]", report.stripeCustomerID),
+            .init("payload[value]", String(report.value)),
+            .init("timestamp", String(report.timestamp)),
+            .init("identifier", report.identifier),
+        ], idempotencyKey: report.identifier)
+        do {
+            _ = try await stripe.send(request)
+            return .sent
+        } catch let error as StripeAPIError {
+            return MeterReportOutcome.of(.failure(error))
+        } catch {
+            return .retryLater("\(error)")
+        }
+    }
+
+    func record(_ outcome: MeterReportOutcome, for report: PendingMeterReport) async throws {
+        let store = MeterReportStore(client: database, logger: logger)
+        switch outcome {
+        case .sent:
+            try await store.markSent(report.identifier)
+            metrics.sent.increment()
+        case .retryLater(let reason):
+            try await store.markRetry(report.identifier, error: reason, retryAfter: settings.retryAfter)
+            metrics.retried.increment()
+            logger.warning("meter event not accepted yet; it stays pending", metadata: [
+                "identifier": "\(report.identifier)", "attempts": "\(report.attempts)", "error": "\(reason)"])
+        case .failed(let reason):
+            try await store.markFailed(report.identifier, error: reason)
+            metrics.failed.increment()
+            logger.error("Stripe refused a meter event: fix the cause, then run billing usage report --now --retry-failed", metadata: [
+                "identifier": "\(report.identifier)", "customer": "\(report.stripeCustomerID)", "meter": "\(report.eventName)",
+                "error": "\(reason)"])
+        }
+    }
+
+    /// Places stored events whose tenant now has a live subscription into their windows, and
+    /// announces the quota thresholds that reached.
+    func attributePending(batch: Int = 5_000) async throws -> (attributed: Int, alerts: Int) {
+        var attributed = 0, alerts = 0
+        let quota = QuotaAlerts(plans: plans, publisher: publisher, now: now)
+        while true {
+            let (taken, done, announced) = try await database.withTransaction(logger: logger) { connection in
+                let store = UsageStore(connection: connection, logger: logger)
+                let events = try await store.unattributed(limit: batch)
+                guard !events.isEmpty else { return (0, 0, 0) }
+                let periods = try await store.livePeriods(tenantIDs: Set(events.map(\.tenantID)))
+                let placed = UsageHandler.place(events, periods: periods, now: Int64(now().timeIntervalSince1970))
+                let result = try await store.attribute(placed)
+                return (events.count, result.inserted, try await quota.announce(result.windows, periods: periods, store: store))
+            }
+            attributed += done
+            alerts += announced
+            // Events still unplaceable (after their known period) stay for a later pass.
+            if taken < batch || done == 0 { break }
+        }
+        return (attributed, alerts)
+    }
+}
+
+/// Runs the reporter every `interval` (in `serve` and `schedule`), the first time one interval
+/// after start, so that restarts do not add passes; several may run at once.
+public struct UsageReportingService: Service {
+    let reporter: UsageReporter
+
+    public init(reporter: UsageReporter) {
+        self.reporter = reporter
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            // An hour's sleep must not hold up a graceful shutdown.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: reporter.settings.interval) }
+            guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
+            do {
+                _ = try await reporter.runOnce()
+            } catch {
+                reporter.logger.warning("usage report pass failed; trying again next interval", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import AMQP
+#if canImport(Glibc)
+import ConfigurationFiles
+import ConsumerRuntime
+import Dunning
+import Glibc
+#endif
+import BillingCore
+import Intake
+import Lifecycle
+import Logging
+import NIOCore
+import Notifications
+import Prometheus
+import ServiceLifecycle
+import Settings
+import Storage
+import Stripe
+import Usage
+
+/// `billing serve`: the intake, every consumer and the scheduler in one process, each a
+/// `Service` in one `ServiceGroup`, so SIGTERM or SIGINT drains and closes them in order.
+public struct BillingServer: Sendable {
+    public var configuration: ServeConfiguration
+    public var plans: PlanCatalog
+    public var dunning: DunningPolicy
+    public var usage: UsageReportingSettings
+    public var logger: Logger
+
+    /// Reads `config/plans.yaml` and `config/dunning.yaml` too.
+    public init(configuration: ServeConfiguration, logger: Logger) throws(ConfigurationFileError) {
+        self.configuration = configuration
+        self.plans = try PlanCatalogFile.load(path: configuration.plansFile)
+        self.dunning = try DunningPolicyFile.load(path: configuration.dunning.policyFile)
+        self.usage = try configuration.usage.load()
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM or SIGINT.
+    ///
+    /// - Parameter consumers: the consumers to run (those without a handler are skipped).
+    /// - Parameter intake: whether to serve HTTP (`billing consume` runs consumers only).
+    /// - Parameter scheduler: whether to dispatch due dunning steps (`billing schedule` runs it alone).
+    public func run(consumers: [ConsumerDefinition], intake runIntake: Bool = true, scheduler runScheduler: Bool = true) async throws {
+        let registry = PrometheusCollectorRegistry()
+        // Publishing and consuming on separate connections: the broker's flow control on a
+        // busy publisher must not stall deliveries and acks.
+        let amqp = AMQPConnection(configuration: configuration.amqp, logger: logger)
+        var consumerAMQPConfiguration = configuration.amqp
+        consumerAMQPConfiguration.connectionName = "billing-consumers"
+        let consumerAMQP = AMQPConnection(configuration: consumerAMQPConfiguration, logger: logger)
+        let database = Database(configuration: configuration.database, logger: logger)
+        let readinessLogger = logger
+        // Read before anything starts, so a bad template stops start-up with its file named.
+        var notifications: NotificationRuntime?
+        if consumers.contains(where: { $0.name == "notifications" }) {
+            notifications = try NotificationRuntime.load(configuration.notifications, database: database.client, logger: logger)
+            if configuration.notifications.smtp == nil {
+                logger.notice("BILLING_SMTP_URL is not set: notification emails are written to the log, not sent")
+            }
+        }
+        // The intake alone needs only the broker; with consumers, the database too.
+        var checks: [(name: String, check: @Sendable () async -> Bool)] = [("broker", { @Sendable in amqp.isConnected })]
+        if !consumers.isEmpty {
+            checks.append(("database", { @Sendable in await database.isReachable(logger: readinessLogger) }))
+        }
+        let intake = IntakeApplication(
+            settings: IntakeSettings(stripeWebhookSecrets: configuration.stripe.webhookSecrets.map(\.value),
+                                     internalSecret: configuration.internalSecret.value, opsToken: configuration.opsToken.value),
+            publisher: amqp,
+            metrics: IntakeMetrics(registry: registry),
+            readiness: ReadinessChecks(checks),
+            operatorRoutes: LifecycleRoutes(queries: LifecycleQueries(client: database.client, logger: logger), plans: plans,
+                                            dunning: dunning, daySeconds: configuration.dunning.daySeconds).routes
+                + DunningRoutes(database: database.client, logger: logger).routes
+                + NotificationRoutes(database: database.client, logger: logger).routes
+                + UsageRoutes(database: database.client, plans: plans, logger: logger).routes,
+            logger: logger)
+        let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port,
+                                     eventLoopThreads: configuration.http.eventLoopThreads)
+        var runners: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        for consumer in consumers {
+            guard let handler = ConsumerCatalog.handler(for: consumer.name, context: HandlerContext(
+                plans: plans, dunning: dunning, daySeconds: configuration.dunning.daySeconds,
+                stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), publisher: amqp, registry: registry,
+                notifications: notifications)) else {
+                logger.notice("no handler for this consumer in this build; not consuming", metadata: ["consumer": "\(consumer.name)"])
+                continue
+            }
+            runners.append(.init(service: ConsumerRunner(
+                definition: consumer, handler: handler, connection: consumerAMQP, database: database.client,
+                metrics: ConsumerMetrics(consumer: consumer.name, registry: registry), logger: logger)))
+        }
+        // Started in order and shut down in reverse: consumers finish what they hold, then the
+        // HTTP server stops taking requests, then the broker connections and the pool close.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: database.client), .init(service: amqp), .init(service: consumerAMQP),
+        ]
+        if runIntake { services.append(.init(service: http)) }
+        if runScheduler {
+            services.append(.init(service: DunningScheduler(database: database.client, publisher: amqp,
+                                                            interval: configuration.dunning.schedulerInterval, logger: logger)))
+            services.append(.init(service: UsageReportingService(reporter: UsageReporter(
+                database: database.client, stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), settings: usage,
+                plans: plans, publisher: amqp, registry: registry, logger: logger))))
+        }
+        let group = ServiceGroup(configuration: .init(
+            services: services + runners,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch let error as IOError where runIntake && error.errnoCode == EADDRINUSE {
+            throw ListenError(host: configuration.http.host, port: configuration.http.port)
+        }
+    }
+}
+
+/// The HTTP server could not listen because another socket holds its address: another
+/// `billing serve` or `billing intake`, or any other program on that port.
+public struct ListenError: Error, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public var description: String {
+        "cannot listen on \(host):\(port): the address is already in use; stop what holds it or set BILLING_HTTP_PORT to a free port"
+    }
+}

@@ -1,0 +1,85 @@
+import Intake
+import Testing
+
+@testable import Settings
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    static let complete: [String: String] = [
+        "BILLING_AMQP_URL": "amqp://guest:guest@127.0.0.1:5682/%2f",
+        "BILLING_DATABASE_URL": "postgres://billing:pgsecret@127.0.0.1:5442/billing",
+        "STRIPE_WEBHOOK_SECRETS": "whsec_current,whsec_previous",
+        "STRIPE_API_KEY": "sk_test_abcdefghijkl",
+        "STRIPE_API_BASE": "http://127.0.0.1:12111",
+        "BILLING_INTERNAL_SECRET": "internal-secret-0123456789",
+        "BILLING_OPS_TOKEN": "ops-token-0123456789abcdef",
+        "BILLING_HTTP_HOST": "0.0.0.0",
+        "BILLING_HTTP_PORT": "9090",
+        "BILLING_HTTP_THREADS": "3",
+    ]
+
+    @Test func aCompleteEnvironmentLoads() throws {
+        let configuration = try ServeConfiguration(environment: EnvironmentReader(Self.complete))
+        #expect(configuration.amqp.port == 5682)
+        #expect(configuration.database.database == "billing")
+        #expect(configuration.database.password == "pgsecret")
+        #expect(configuration.stripe.webhookSecrets.map(\.value) == ["whsec_current", "whsec_previous"])
+        #expect(configuration.stripe.apiBase.absoluteString == "http://127.0.0.1:12111")
+        #expect(configuration.http == HTTPSettings(host: "0.0.0.0", port: 9090, eventLoopThreads: 3))
+    }
+
+    @Test(arguments: [
+        "BILLING_AMQP_URL", "BILLING_DATABASE_URL", "STRIPE_WEBHOOK_SECRETS", "STRIPE_API_KEY",
+        "BILLING_INTERNAL_SECRET", "BILLING_OPS_TOKEN",
+    ])
+    func eachMissingVariableIsNamed(_ variable: String) {
+        var environment = Self.complete
+        environment[variable] = nil
+        #expect(throws: ConfigurationError.missing(variable: variable)) {
+            try ServeConfiguration(environment: EnvironmentReader(environment))
+        }
+        environment[variable] = "   "
+        #expect(throws: ConfigurationError.missing(variable: variable)) {
+            try ServeConfiguration(environment: EnvironmentReader(environment))
+        }
+    }
+
+    @Test(arguments: [
+        ("BILLING_AMQP_URL", "http://127.0.0.1"),
+        ("BILLING_DATABASE_URL", "mysql://x@y/z"),
+        ("STRIPE_WEBHOOK_SECRETS", "not-a-whsec-secret-value"),
+        ("STRIPE_API_KEY", "pk_test_publishable_key"),
+        ("STRIPE_API_BASE", "ftp://files"),
+        ("BILLING_INTERNAL_SECRET", "short-secret"),
+        ("BILLING_OPS_TOKEN", "short-token"),
+        ("BILLING_HTTP_PORT", "80000"),
+        ("BILLING_HTTP_THREADS", "0"),
+        ("BILLING_LOG_LEVEL", "verbose"),
+    ])
+    func malformedVariablesAreNamedWithoutTheirValue(variable: String, value: String) {
+        var environment = Self.complete
+        environment[variable] = value
+        let reader = EnvironmentReader(environment)
+        do {
+            _ = try ServeConfiguration(environment: reader)
+            _ = try reader.logLevel()
+            Issue.record("expected \(variable) to be refused")
+        } catch {
+            guard case .invalid(let named, let reason) = error else {
+                Issue.record("expected .invalid, got \(error)")
+                return
+            }
+            #expect(named == variable)
+            #expect(!reason.contains(value))
+            #expect(error.description.contains(variable))
+        }
+    }
+
+    @Test func secretsAreRedactedWhenPrinted() throws {
+        let configuration = try ServeConfiguration(environment: EnvironmentReader(Self.complete))
+        let printed = "\(configuration)"
+        for secret in ["pgsecret", "whsec_current", "sk_test_abcdefghijkl", "internal-secret-0123456789", "ops-token-0123456789abcdef"] {
+            #expect(!printed.contains(secret), "\(secret) leaked")
+        }
+    }
+}
