@@ -103,6 +103,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,6 +114,7 @@ let package = Package(
             name: "Lifecycle",
             dependencies: [
                 "Messages", "BillingCore", "Storage", "Stripe", "Intake", "ConsumerRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,6 +125,7 @@ let package = Package(
             name: "Dunning",
             dependencies: [
                 "Messages", "BillingCore", "AMQP", "Storage", "Stripe", "Intake", "ConsumerRuntime", "ConfigurationFiles",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,6 +136,7 @@ let package = Package(
             name: "Usage",
             dependencies: [
                 "Messages", "BillingCore", "AMQP", "Storage", "Stripe", "Intake", "ConsumerRuntime", "ConfigurationFiles",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

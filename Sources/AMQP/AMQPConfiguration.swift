@@ -51,12 +51,12 @@ public struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// Parses an AMQP URL. The error never repeats the password.
     public init(url string: String) throws(AMQPError) {
         guard let components = URLComponents(string: string), let scheme = components.scheme?.lowercased() else {
-            throw .invalidURL("not a URL")
+            throw .invalidURL(reason: "not a URL")
         }
         guard scheme == "amqp" || scheme == "amqps" else {
-            throw .invalidURL("scheme must be amqp or amqps, not \(scheme)")
+            throw .invalidURL(reason: "scheme must be amqp or amqps, not \(scheme)")
         }
-        guard let host = components.host, !host.isEmpty else { throw .invalidURL("missing host") }
+        guard let host = components.host, !host.isEmpty else { throw .invalidURL(reason: "missing host") }
         self.init(host: host, useTLS: scheme == "amqps")
         port = components.port ?? (useTLS ? 5671 : 5672)
         user = components.user.flatMap { $0.removingPercentEncoding } ?? "guest"
@@ -65,7 +65,7 @@ public struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
         if path.hasPrefix("/") { path.removeFirst() }
         if !path.isEmpty {
             guard !path.contains("/"), let vhost = path.removingPercentEncoding else {
-                throw .invalidURL("the vhost must be one path segment, with / written as %2f")
+                throw .invalidURL(reason: "the vhost must be one path segment, with / written as %2f")
             }
             virtualHost = vhost
         }
@@ -73,20 +73,20 @@ public struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
             let value = item.value ?? ""
             switch item.name {
             case "heartbeat":
-                guard let seconds = Int(value), seconds >= 0 else { throw .invalidURL("heartbeat must be whole seconds") }
+                guard let seconds = Int(value), seconds >= 0 else { throw .invalidURL(reason: "heartbeat must be whole seconds") }
                 heartbeat = .seconds(seconds)
             case "connection_timeout":
-                guard let ms = Int(value), ms > 0 else { throw .invalidURL("connection_timeout must be milliseconds > 0") }
+                guard let ms = Int(value), ms > 0 else { throw .invalidURL(reason: "connection_timeout must be milliseconds > 0") }
                 connectTimeout = .milliseconds(ms)
             case "cacertfile":
                 caCertificatePath = value
             case "verify":
                 guard value == "verify_peer" || value == "verify_none" else {
-                    throw .invalidURL("verify must be verify_peer or verify_none")
+                    throw .invalidURL(reason: "verify must be verify_peer or verify_none")
                 }
                 verifyPeer = value == "verify_peer"
             default:
-                throw .invalidURL("unknown query parameter \(item.name)")
+                throw .invalidURL(reason: "unknown query parameter \(item.name)")
             }
         }
     }

@@ -169,13 +169,6 @@ public final class AMQPConnection: Service, Sendable {
     }
 }
 
-/// A queue's counts as the broker reports them on declare.
-public struct AMQPQueueState: Sendable, Equatable {
-    public var name: String
-    public var messageCount: UInt32
-    public var consumerCount: UInt32
-}
-
 extension AMQPConnection {
     /// Declares an exchange (idempotent when the arguments match).
     public func declareExchange(_ name: String, type: String, durable: Bool = true) async throws {
@@ -195,7 +188,7 @@ extension AMQPConnection {
             let ok = amqp_queue_declare(live.handle, channel, arena.bytes(name), 0, durable ? 1 : 0, exclusive ? 1 : 0,
                                         autoDelete ? 1 : 0, arena.table(arguments))
             try live.check(amqp_get_rpc_reply(live.handle), channel: channel)
-            guard let ok else { throw AMQPError.requestFailed("queue.declare returned no reply") }
+            guard let ok else { throw AMQPError.requestFailed(reason: "queue.declare returned no reply") }
             return AMQPQueueState(name: String(amqp: ok.pointee.queue), messageCount: ok.pointee.message_count,
                                   consumerCount: ok.pointee.consumer_count)
         }
@@ -207,7 +200,7 @@ extension AMQPConnection {
         try await request { live, channel, arena throws(AMQPError) in
             let ok = amqp_queue_declare(live.handle, channel, arena.bytes(name), 1, 0, 0, 0, amqp_table_t(num_entries: 0, entries: nil))
             try live.check(amqp_get_rpc_reply(live.handle), channel: channel)
-            guard let ok else { throw AMQPError.requestFailed("queue.declare returned no reply") }
+            guard let ok else { throw AMQPError.requestFailed(reason: "queue.declare returned no reply") }
             return AMQPQueueState(name: name, messageCount: ok.pointee.message_count, consumerCount: ok.pointee.consumer_count)
         }
     }

@@ -1,31 +1,31 @@
 /// What went wrong talking to the broker, and what the caller can do about it.
 public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The broker URL could not be used; fix the configuration.
-    case invalidURL(String)
+    case invalidURL(reason: String)
     /// There is no connection right now (the broker is down or unreachable); nothing was sent.
     /// Safe to retry later.
     case notConnected(lastError: String?)
     /// The connection dropped while the request was in flight: a publish may or may not have
     /// reached the broker, so publish again (consumers de-duplicate); an ack was not delivered,
     /// so the broker will redeliver the message.
-    case connectionLost(String)
+    case connectionLost(reason: String)
     /// The broker refused the message (`basic.nack`); it was not stored.
     case nacked
     /// A mandatory message matched no queue and came back (`basic.return`); it was not stored.
     case unroutable(exchange: String, routingKey: String, reason: String)
     /// The broker did not confirm within the configured time; it may still store the message.
-    case confirmTimeout(Duration)
+    case confirmTimeout(after: Duration)
     /// The broker closed the channel, e.g. publishing to an exchange that does not exist or
     /// declaring a queue with arguments that differ from the existing queue's.
     case channelClosed(code: UInt16, reason: String)
     /// A synchronous request failed at the protocol or socket level.
-    case requestFailed(String)
+    case requestFailed(reason: String)
     /// The connection is shutting down and takes no more work.
     case shutDown
 
     public var description: String {
         switch self {
-        case .invalidURL(let reason): "invalid AMQP URL: \(reason)"
+        case .invalidURL(let reason): "invalid AMQP URL: \(reason); expected amqp[s]://user:password@host:port/vhost"
         case .notConnected(let last):
             "not connected to the broker" + (last.map { " (last error: \($0))" } ?? "")
         case .connectionLost(let reason): "connection to the broker lost: \(reason)"

@@ -1,29 +1,6 @@
 import CAMQP
 import Synchronization
 
-/// Work handed from Swift concurrency to the connection's own thread.
-enum Command: Sendable {
-    case publish([AMQPMessage], CheckedContinuation<Void, any Error>)
-    case settle(DeliverySettler, tags: [UInt64], Settlement, CheckedContinuation<Void, any Error>)
-    case consume(ConsumerRegistration, CheckedContinuation<Void, any Error>)
-    case cancelConsumer(id: Int)
-    /// A synchronous broker request (declare, bind, purge, get); the closure runs on the
-    /// connection's thread and resumes its own continuation. `fail` is called instead when
-    /// there is no connection.
-    case request(run: @Sendable (LiveConnection) -> Void, fail: @Sendable (AMQPError) -> Void)
-
-    /// Resumes whoever waits on this command with `error`, without running it.
-    func fail(_ error: AMQPError) {
-        switch self {
-        case .publish(_, let continuation): continuation.resume(throwing: error)
-        case .settle(_, _, _, let continuation): continuation.resume(throwing: error)
-        case .consume(_, let continuation): continuation.resume(throwing: error)
-        case .cancelConsumer: break
-        case .request(_, let fail): fail(error)
-        }
-    }
-}
-
 /// A mailbox plus an eventfd: callers append and wake the thread only when it sleeps, so a
 /// burst of publishes costs one wake-up, not one syscall each.
 final class CommandQueue: Sendable {
@@ -101,32 +78,4 @@ final class CommandQueue: Sendable {
             return commands
         }
     }
-}
-
-/// Settles deliveries of one channel incarnation: after a reconnect or a channel reopen the
-/// serial no longer matches, and the settlement is refused instead of acking a different
-/// message that happens to have the same tag.
-struct DeliverySettler: Sendable {
-    let queue: CommandQueue
-    let channel: UInt16
-    let serial: UInt64
-
-    func settle(_ tags: [UInt64], _ settlement: Settlement) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            queue.enqueue(.settle(self, tags: tags, settlement, continuation))
-        }
-    }
-
-    /// Whether `other` settles on the same channel incarnation of the same connection.
-    func isSame(as other: DeliverySettler) -> Bool {
-        queue === other.queue && channel == other.channel && serial == other.serial
-    }
-}
-
-/// A consumer as the caller asked for it; it survives reconnects (the loop subscribes again).
-struct ConsumerRegistration: Sendable {
-    let id: Int
-    let queue: String
-    let prefetch: UInt16
-    let deliveries: AsyncThrowingStream<AMQPDelivery, any Error>.Continuation
 }

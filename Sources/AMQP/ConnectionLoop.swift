@@ -2,58 +2,6 @@ import CAMQP
 import Logging
 import Synchronization
 
-/// What callers can see of the loop without talking to its thread.
-final class ConnectionStatus: Sendable {
-    private struct State {
-        var connected = false
-        var lastError: String?
-        var serverVersion: String?
-        var waiters: [CheckedContinuation<Void, Never>] = []
-    }
-    private let state = Mutex(State())
-
-    var isConnected: Bool { state.withLock { $0.connected } }
-    var lastError: String? { state.withLock { $0.lastError } }
-    var serverVersion: String? { state.withLock { $0.serverVersion } }
-
-    func connected(version: String) {
-        let waiters = state.withLock { state in
-            state.connected = true
-            state.serverVersion = version
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func disconnected(_ reason: String?) {
-        state.withLock { state in
-            state.connected = false
-            if let reason { state.lastError = reason }
-        }
-    }
-
-    /// Waits until the loop is connected (at least once more).
-    func waitForConnection() async {
-        await withCheckedContinuation { continuation in
-            let resumeNow = state.withLock { state in
-                if state.connected { return true }
-                state.waiters.append(continuation)
-                return false
-            }
-            if resumeNow { continuation.resume() }
-        }
-    }
-
-    func releaseWaiters() {
-        let waiters = state.withLock { state in
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-}
-
 /// The thread that owns the librabbitmq connection: it connects (and reconnects with
 /// back-off), runs queued commands, reads frames, and resumes callers. Nothing here is touched
 /// from another thread; see ``CommandQueue`` for the hand-over.
@@ -152,7 +100,7 @@ final class ConnectionLoop {
         live = nil
         publishChannelReady = false
         status.disconnected(reason)
-        for waiter in confirms.removeAll() { waiter.resume(throwing: AMQPError.connectionLost(reason)) }
+        for waiter in confirms.removeAll() { waiter.resume(throwing: AMQPError.connectionLost(reason: reason)) }
         for id in consumers.keys { consumers[id]?.channel = nil }
     }
 
@@ -241,7 +189,7 @@ final class ConnectionLoop {
     private func settle(_ settler: DeliverySettler, tags: [UInt64], _ settlement: Settlement,
                         _ continuation: CheckedContinuation<Void, any Error>, on live: LiveConnection) {
         guard live.openChannels[settler.channel] == settler.serial else {
-            return continuation.resume(throwing: AMQPError.connectionLost("the channel this message came from is closed; the broker redelivers it"))
+            return continuation.resume(throwing: AMQPError.connectionLost(reason: "the channel this message came from is closed; the broker redelivers it"))
         }
         do {
             for tag in tags {
@@ -409,7 +357,7 @@ final class ConnectionLoop {
         case .nacked: settled.waiter.resume(throwing: AMQPError.nacked)
         case .returned(let exchange, let routingKey, let reason):
             settled.waiter.resume(throwing: AMQPError.unroutable(exchange: exchange, routingKey: routingKey, reason: reason))
-        case .timedOut: settled.waiter.resume(throwing: AMQPError.confirmTimeout(configuration.confirmTimeout))
+        case .timedOut: settled.waiter.resume(throwing: AMQPError.confirmTimeout(after: configuration.confirmTimeout))
         }
     }
 

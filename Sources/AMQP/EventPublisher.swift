@@ -1,4 +1,3 @@
-import AMQP
 
 /// Where the intake puts accepted events: the broker, with publisher confirms.
 public protocol EventPublisher: Sendable {

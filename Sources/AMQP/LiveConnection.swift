@@ -69,7 +69,7 @@ final class LiveConnection {
             throw .channelClosed(code: code, reason: text)
         }
         markBroken(text)
-        throw .connectionLost(text)
+        throw .connectionLost(reason: text)
     }
 
     /// Checks the status of a librabbitmq call that only writes (publish, ack).
@@ -77,6 +77,6 @@ final class LiveConnection {
         guard status != AMQP_STATUS_OK.rawValue else { return }
         let text = String(cString: amqp_error_string2(status))
         markBroken(text)
-        throw .connectionLost(text)
+        throw .connectionLost(reason: text)
     }
 }

@@ -1,31 +1,4 @@
-/// Why some bytes are not JSON: what was wrong, at which byte (counted from 0).
-public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var offset: Int
-    public var reason: String
 
-    public var description: String { "byte \(offset): \(reason)" }
-}
-
-/// One value of a parsed document with the bytes it was read from, so the bytes can be passed on
-/// exactly as they came.
-public struct JSONElement: Sendable, Hashable {
-    public var value: JSONValue
-    /// Offsets into the parsed bytes, from the value's first byte to just past its last.
-    public var range: Range<Int>
-
-    public init(value: JSONValue, range: Range<Int>) {
-        self.value = value
-        self.range = range
-    }
-}
-
-/// A document read for its top level (``JSONParser/parseTopLevel(_:)``).
-public enum JSONTopLevel: Sendable, Hashable {
-    /// A top-level array's elements, with the bytes each came from.
-    case array([JSONElement])
-    /// Any other document.
-    case value(JSONValue)
-}
 
 /// A strict RFC 8259 parser from UTF-8 bytes to ``JSONValue``.
 ///

@@ -1,32 +1,4 @@
-/// What changing a subscription's price or quantity in the middle of a period costs, computed
-/// as Stripe does: a credit for the unused time of the current price and a charge for the
-/// remaining time at the new one, both to the second, each line rounded once to the cent
-/// (half away from zero).
-public struct ProrationPreview: Sendable, Hashable {
-    /// Negative: the unused part of what was paid.
-    public var credit: Money
-    /// The remaining part of the new price.
-    public var charge: Money
-    public var net: Money
-    public var remainingSeconds: Int64
-    public var periodSeconds: Int64
-}
 
-public enum ProrationError: Error, Sendable, Hashable, CustomStringConvertible {
-    case invalidPeriod(start: Int64, end: Int64)
-    case outsidePeriod(at: Int64, start: Int64, end: Int64)
-    case currencyMismatch(Currency, Currency)
-    case negativeQuantity
-
-    public var description: String {
-        switch self {
-        case .invalidPeriod(let start, let end): "the period \(start)–\(end) is empty or reversed"
-        case .outsidePeriod(let at, let start, let end): "the change time \(at) is outside the period \(start)–\(end)"
-        case .currencyMismatch(let a, let b): "the prices are in different currencies (\(a), \(b))"
-        case .negativeQuantity: "quantities cannot be negative"
-        }
-    }
-}
 
 public enum Proration {
     /// - Parameters:
@@ -36,7 +8,7 @@ public enum Proration {
                                periodStart: Int64, periodEnd: Int64, at: Int64) throws(ProrationError) -> ProrationPreview {
         guard periodEnd > periodStart else { throw .invalidPeriod(start: periodStart, end: periodEnd) }
         guard (periodStart...periodEnd).contains(at) else { throw .outsidePeriod(at: at, start: periodStart, end: periodEnd) }
-        guard current.currency == new.currency else { throw .currencyMismatch(current.currency, new.currency) }
+        guard current.currency == new.currency else { throw .currencyMismatch(current: current.currency, new: new.currency) }
         guard currentQuantity >= 0, newQuantity >= 0 else { throw .negativeQuantity }
         let remaining = periodEnd - at
         let total = periodEnd - periodStart

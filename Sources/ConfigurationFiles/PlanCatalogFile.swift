@@ -7,16 +7,16 @@ import Yams
 public enum PlanCatalogFile {
     /// Reads and checks the catalog at `path`.
     public static func load(path: String) throws(ConfigurationFileError) -> PlanCatalog {
-        try parse(yaml: try YAMLFile.text(at: path), file: path)
+        try YAMLFile.load(Document.self, path: path)
     }
 
     /// Reads and checks a catalog's text; `file` names it in errors.
     public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> PlanCatalog {
-        try YAMLFile.decode(Strict<Document>.self, from: text, file: file).value.validate(file: file)
+        try YAMLFile.parse(Document.self, yaml: text, file: file)
     }
 
     /// The file as written.
-    struct Document: StrictDecodable {
+    struct Document: ConfigurationDocument {
         var currency: String?
         var plans: [String: Strict<PlanEntry>]?
         var priceMap: [String: String]?

@@ -58,11 +58,11 @@ public struct ConsumerDefinition: Sendable, Equatable {
 extension ConsumerDefinition {
     /// Parses one consumer file's text; `file` names it in errors.
     public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> ConsumerDefinition {
-        try YAMLFile.decode(Strict<File>.self, from: text, file: file).value.validate(file: file)
+        try YAMLFile.parse(File.self, yaml: text, file: file)
     }
 
     /// `consumers/<name>.yaml` as written.
-    struct File: StrictDecodable {
+    struct File: ConfigurationDocument {
         var name: String?
         var queue: String?
         var bindings: [String]?
@@ -164,7 +164,7 @@ extension ConsumerDefinition {
         var definitions: [ConsumerDefinition] = []
         for file in files {
             let path = (directory as NSString).appendingPathComponent(file)
-            definitions.append(try parse(yaml: try YAMLFile.text(at: path), file: path))
+            definitions.append(try YAMLFile.load(File.self, path: path))
         }
         var seen: [String: String] = [:]
         for definition in definitions {

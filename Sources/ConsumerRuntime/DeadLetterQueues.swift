@@ -2,32 +2,6 @@ import AMQP
 import Foundation
 import Messages
 
-/// What to replay.
-public struct ReplayFilter: Sendable {
-    public var ids: Set<String>
-    public var type: String?
-    public var limit: Int?
-
-    public init(ids: Set<String> = [], type: String? = nil, limit: Int? = nil) {
-        self.ids = ids
-        self.type = type
-        self.limit = limit
-    }
-
-    func matches(_ delivery: AMQPDelivery) -> Bool {
-        if !ids.isEmpty, !ids.contains(delivery.properties.messageID ?? "") { return false }
-        if let type, delivery.properties.type != type { return false }
-        return true
-    }
-}
-
-public struct ReplayResult: Sendable, Equatable {
-    public var consumer: String
-    public var examined: Int
-    public var replayed: [String]
-    public var kept: Int
-}
-
 /// List, inspect, replay and purge the consumers' dead-letter queues without losing a message.
 ///
 /// Reading takes each message with `basic.get` and keeps it unacknowledged, then returns them
@@ -130,7 +104,7 @@ public struct DeadLetterQueues: Sendable {
         let deadline = ContinuousClock.now + .seconds(10)
         while try await connection.inspectQueue(queue).messageCount < count {
             guard ContinuousClock.now < deadline else {
-                throw AMQPError.requestFailed("\(queue): returned messages are not ready yet; they are not lost, list again")
+                throw AMQPError.requestFailed(reason: "\(queue): returned messages are not ready yet; they are not lost, list again")
             }
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -221,15 +221,16 @@ public struct DunningHandler: EventHandler {
                 _ = try await stripe.send(StripeRequest(.post, "/v1/invoices/\(record.stripeInvoiceID)/pay",
                                                         idempotencyKey: "\(record.caseID):\(step.stepKey)"))
             } catch let error as StripeAPIError {
-                guard case .api(_, let type, let code, let declineCode, _, _) = error, !error.isRetryable else {
+                guard case .api(let answer) = error, !error.isRetryable else {
                     throw TransientFailure("retry \(step.stepKey) of \(record.caseID): \(error)")
                 }
-                guard type == "card_error" else { return (.failed, error.description, nil) }
+                guard answer.type == "card_error" else { return (.failed, error.description, nil) }
+                let decline = answer.declineCode ?? answer.code
                 var updated = record
-                updated.lastDeclineCode = declineCode ?? code
-                if let decline = declineCode ?? code, Self.hardDeclines.contains(decline) { updated.retriesPausedReason = decline }
+                updated.lastDeclineCode = decline
+                if let decline, Self.hardDeclines.contains(decline) { updated.retriesPausedReason = decline }
                 try await store.save(updated)
-                return (.done, nil, "declined: \(declineCode ?? code ?? "card_error")")
+                return (.done, nil, "declined: \(decline ?? "card_error")")
             }
             try await close(record, .paid, at: Int64(now().timeIntervalSince1970), store: store, logger: logger)
             return (.done, nil, "paid")

@@ -7,16 +7,16 @@ import Foundation
 public enum DunningPolicyFile {
     /// Reads and checks the policy at `path`.
     public static func load(path: String) throws(ConfigurationFileError) -> DunningPolicy {
-        try parse(yaml: try YAMLFile.text(at: path), file: path)
+        try YAMLFile.load(Document.self, path: path)
     }
 
     /// Reads and checks a policy's text; `file` names it in errors.
     public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> DunningPolicy {
-        try YAMLFile.decode(Strict<Document>.self, from: text, file: file).value.validate(file: file)
+        try YAMLFile.parse(Document.self, yaml: text, file: file)
     }
 
     /// The file as written.
-    struct Document: StrictDecodable {
+    struct Document: ConfigurationDocument {
         var retries: String?
         var afterSuspension: AfterSuspension?
         var schedules: [String: ScheduleEntry]?

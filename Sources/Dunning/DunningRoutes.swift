@@ -1,5 +1,6 @@
 import BillingCore
 import Foundation
+import Hummingbird
 import Intake
 import Logging
 import PostgresNIO
@@ -10,7 +11,7 @@ import Storage
 /// - `GET /v1/dunning/cases?status=open|closed&tenant_id=…[&limit=N]`: cases, newest first.
 /// - `GET /v1/dunning/cases/{case_id}`: one case with its steps (due time, status, reason,
 ///   outcome).
-public struct DunningRoutes: Sendable {
+public struct DunningRoutes: OperatorRouteProvider {
     let database: PostgresClient
     let logger: Logger
 
@@ -19,18 +20,19 @@ public struct DunningRoutes: Sendable {
         self.logger = logger
     }
 
-    public var routes: [OperatorRoute] {
-        [
-            OperatorRoute("v1/dunning/cases") { request in try await cases(query: request.query) },
-            OperatorRoute("v1/dunning/cases/:case_id") { request in
-                let id = try request.parameter("case_id")
-                return try await database.withConnection { connection in
-                    let store = DunningStore(connection: connection, logger: logger)
-                    guard let found = try await store.caseByID(id, lock: false) else { throw OperatorError.notFound("no dunning case \(id)") }
-                    return CaseAnswer(case: found, steps: try await store.steps(caseID: id))
-                }
-            },
-        ]
+    /// The routes, for the HTTP server to serve behind the ops token.
+    public var routes: RouteCollection<BillingRequestContext> {
+        let routes = RouteCollection(context: BillingRequestContext.self)
+        routes.get("v1/dunning/cases") { request, _ in try await cases(query: request.queryValues) }
+        routes.get("v1/dunning/cases/:case_id") { _, context in
+            let id = try context.parameters.value("case_id")
+            return try await database.withConnection { connection in
+                let store = DunningStore(connection: connection, logger: logger)
+                guard let found = try await store.caseByID(id, lock: false) else { throw OperatorError.notFound("no dunning case \(id)") }
+                return CaseAnswer(case: found, steps: try await store.steps(caseID: id))
+            }
+        }
+        return routes
     }
 
     func cases(query: [String: String]) async throws -> CasesAnswer {
@@ -51,13 +53,4 @@ public struct DunningRoutes: Sendable {
         for try await json in rows.decode(String.self) { cases.append(try DunningRecords.decode(json)) }
         return CasesAnswer(cases: cases)
     }
-}
-
-struct CasesAnswer: Encodable, Sendable {
-    var cases: [CaseRecord]
-}
-
-struct CaseAnswer: Encodable, Sendable {
-    var `case`: CaseRecord
-    var steps: [StepRecord]
 }

@@ -9,15 +9,6 @@ import NIOCore
 import NIOPosix
 import Stripe
 
-/// What readiness depends on; each check answers whether its dependency is reachable now.
-public struct ReadinessChecks: Sendable {
-    public var checks: [(name: String, check: @Sendable () async -> Bool)]
-
-    public init(_ checks: [(name: String, check: @Sendable () async -> Bool)]) {
-        self.checks = checks
-    }
-}
-
 /// The intake's HTTP surface:
 ///
 /// - `POST /webhooks/stripe`: verifies `Stripe-Signature` on the raw body, reads the event's
@@ -27,7 +18,8 @@ public struct ReadinessChecks: Sendable {
 ///   signed with `Billing-Signature`; 202 after one confirm wait for the whole batch. An invalid
 ///   item refuses the whole batch, with every error and its index.
 /// - `GET /healthz`, `GET /readyz`, `GET /metrics`.
-/// - the ``OperatorRoute``s given, behind `Authorization: Bearer <ops token>` (401 without it).
+/// - the operator routes given (`RouteCollection`s of the consumer modules), behind
+///   `Authorization: Bearer <ops token>` (401 without it).
 ///
 /// Refusals are JSON `{"error": <code>, "reason": <text>}`: 400 (signature, JSON, event), 413
 /// (body over the limit, detected while streaming), 415 (not JSON), 503 with `Retry-After` when
@@ -37,8 +29,8 @@ public struct IntakeApplication: Sendable {
     public let publisher: any EventPublisher
     public let metrics: IntakeMetrics
     public let readiness: ReadinessChecks
-    /// Read endpoints behind the ops token (see ``OperatorRoute``).
-    public let operatorRoutes: [OperatorRoute]
+    /// Endpoints behind the ops token, each module's own `RouteCollection`.
+    public let operatorRoutes: [any OperatorRouteProvider]
     public let logger: Logger
     /// The current time, for signature tolerance and receive stamps (injectable for tests).
     public let now: @Sendable () -> Date
@@ -50,7 +42,7 @@ public struct IntakeApplication: Sendable {
     static let billingSignature = HTTPField.Name("Billing-Signature")!
 
     public init(settings: IntakeSettings, publisher: any EventPublisher, metrics: IntakeMetrics = IntakeMetrics(),
-                readiness: ReadinessChecks, operatorRoutes: [OperatorRoute] = [], logger: Logger,
+                readiness: ReadinessChecks, operatorRoutes: [any OperatorRouteProvider] = [], logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.settings = settings
         self.operatorRoutes = operatorRoutes
@@ -65,8 +57,8 @@ public struct IntakeApplication: Sendable {
                                                          toleranceSeconds: settings.signatureToleranceSeconds)
     }
 
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func makeRouter() -> Router<BillingRequestContext> {
+        let router = Router(context: BillingRequestContext.self)
         router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.get("healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }
         router.get("readyz") { _, _ in await ready() }
@@ -76,15 +68,10 @@ public struct IntakeApplication: Sendable {
         }
         router.post("webhooks/stripe") { request, _ in await stripeWebhook(request) }
         router.post("v1/events") { request, _ in await internalEvents(request) }
-        let operators = router.group().add(middleware: OperatorTokenMiddleware(expected: Array(settings.opsToken.utf8)))
-        for route in operatorRoutes {
-            let path = RouterPath(route.path)
-            switch route.method {
-            case .get: operators.get(path) { request, context in await operatorAnswer(route, request, context) }
-            case .put: operators.put(path) { request, context in await operatorAnswer(route, request, context) }
-            case .delete: operators.delete(path) { request, context in await operatorAnswer(route, request, context) }
-            }
-        }
+        let operators = router.group()
+            .add(middleware: OperatorTokenMiddleware(expected: Array(settings.opsToken.utf8)))
+            .add(middleware: OperatorFailureMiddleware(retryAfterSeconds: settings.retryAfterSeconds, logger: logger))
+        for provider in operatorRoutes { operators.addRoutes(provider.routes) }
         return router
     }
 
@@ -345,23 +332,6 @@ public struct IntakeApplication: Sendable {
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             "bad field \(context.codingPath.map(\.stringValue).joined(separator: "."))"
         @unknown default: "undecodable"
-        }
-    }
-}
-
-/// Counts every answer by route and status.
-struct RequestMetricsMiddleware: RouterMiddleware {
-    let metrics: IntakeMetrics
-
-    func handle(_ request: Request, context: BasicRequestContext,
-                next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
-        do {
-            let response = try await next(request, context)
-            metrics.request(route: context.endpointPath ?? "unmatched", status: Int(response.status.code))
-            return response
-        } catch let error as HTTPResponseError {
-            metrics.request(route: context.endpointPath ?? "unmatched", status: Int(error.status.code))
-            throw error
         }
     }
 }

@@ -30,26 +30,26 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     public init(url string: String) throws(StorageError) {
         guard let components = URLComponents(string: string), let scheme = components.scheme,
               scheme == "postgres" || scheme == "postgresql" else {
-            throw .invalidURL("expected postgres://user:password@host:port/database")
+            throw .invalidURL(reason: "expected postgres://user:password@host:port/database")
         }
-        guard let host = components.host, !host.isEmpty else { throw .invalidURL("missing host") }
-        guard let user = components.user?.removingPercentEncoding, !user.isEmpty else { throw .invalidURL("missing user") }
+        guard let host = components.host, !host.isEmpty else { throw .invalidURL(reason: "missing host") }
+        guard let user = components.user?.removingPercentEncoding, !user.isEmpty else { throw .invalidURL(reason: "missing user") }
         let database = String(components.path.dropFirst())
-        guard !database.isEmpty, !database.contains("/") else { throw .invalidURL("missing database name") }
+        guard !database.isEmpty, !database.contains("/") else { throw .invalidURL(reason: "missing database name") }
         self.init(host: host, port: components.port ?? 5432, user: user,
                   password: components.password?.removingPercentEncoding, database: database)
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
                 guard let mode = item.value, ["disable", "prefer", "require"].contains(mode) else {
-                    throw .invalidURL("sslmode must be disable, prefer or require")
+                    throw .invalidURL(reason: "sslmode must be disable, prefer or require")
                 }
                 sslMode = mode
             case "max_connections":
-                guard let value = item.value.flatMap(Int.init), value > 0 else { throw .invalidURL("max_connections must be > 0") }
+                guard let value = item.value.flatMap(Int.init), value > 0 else { throw .invalidURL(reason: "max_connections must be > 0") }
                 maximumConnections = value
             default:
-                throw .invalidURL("unknown query parameter \(item.name)")
+                throw .invalidURL(reason: "unknown query parameter \(item.name)")
             }
         }
     }
@@ -82,23 +82,5 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         // runner retries as a lost connection.
         configuration.options.keepAliveBehavior = nil
         return configuration
-    }
-}
-
-/// What went wrong with the database.
-public enum StorageError: Error, Equatable, CustomStringConvertible {
-    case invalidURL(String)
-    /// A migration failed; nothing of it was applied (each runs in the transaction of the run).
-    case migrationFailed(version: Int, name: String, reason: String)
-    /// The database has migrations this build does not know: it is older than the schema.
-    case unknownMigrations([Int])
-
-    public var description: String {
-        switch self {
-        case .invalidURL(let reason): "invalid database URL: \(reason)"
-        case .migrationFailed(let version, let name, let reason): "migration \(version) (\(name)) failed: \(reason)"
-        case .unknownMigrations(let versions):
-            "the database has migrations this build does not know (\(versions.map(String.init).joined(separator: ", "))); deploy a newer build"
-        }
     }
 }

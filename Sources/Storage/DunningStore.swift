@@ -3,108 +3,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// `dunning_cases`: one per failed subscription invoice.
-public struct CaseRecord: LifecycleRecord {
-    public static let table = "dunning_cases"
-    public static let key = ["case_id"]
-
-    public var caseID: String
-    public var stripeInvoiceID: String
-    public var stripeSubscriptionID: String?
-    public var stripeCustomerID: String
-    public var tenantID: String?
-    public var tier: PlanTier?
-    public var status: DunningCase.Status
-    public var openedAt: Date
-    public var attempts: Int
-    public var amountDue: Int64?
-    public var currency: String?
-    public var hostedInvoiceURL: String?
-    /// A hard decline's code: no retry runs until the payment method changes.
-    public var retriesPausedReason: String?
-    public var lastDeclineCode: String?
-    public var closedAt: Date?
-    public var closeReason: DunningCase.CloseReason?
-
-    public enum CodingKeys: String, CodingKey, CaseIterable {
-        case caseID = "case_id", stripeInvoiceID = "stripe_invoice_id", stripeSubscriptionID = "stripe_subscription_id"
-        case stripeCustomerID = "stripe_customer_id", tenantID = "tenant_id", tier, status, openedAt = "opened_at", attempts
-        case amountDue = "amount_due", currency, hostedInvoiceURL = "hosted_invoice_url", retriesPausedReason = "retries_paused_reason"
-        case lastDeclineCode = "last_decline_code", closedAt = "closed_at", closeReason = "close_reason"
-    }
-
-    /// The case id of an invoice: one case per invoice, whoever opens it.
-    public static func id(invoice: String) -> String { "dc_\(invoice)" }
-
-    public init(invoiceID: String, subscriptionID: String?, customerID: String, tenantID: String?, tier: PlanTier?,
-                status: DunningCase.Status, openedAt: Date, attempts: Int, amountDue: Int64?, currency: String?,
-                hostedInvoiceURL: String?, closedAt: Date? = nil, closeReason: DunningCase.CloseReason? = nil) {
-        self.caseID = Self.id(invoice: invoiceID)
-        self.stripeInvoiceID = invoiceID
-        self.stripeSubscriptionID = subscriptionID
-        self.stripeCustomerID = customerID
-        self.tenantID = tenantID
-        self.tier = tier
-        self.status = status
-        self.openedAt = openedAt
-        self.attempts = attempts
-        self.amountDue = amountDue
-        self.currency = currency
-        self.hostedInvoiceURL = hostedInvoiceURL
-        self.closedAt = closedAt
-        self.closeReason = closeReason
-    }
-
-    /// The case as the pure decisions see it.
-    public var dunningCase: DunningCase {
-        DunningCase(invoiceID: stripeInvoiceID, tenantID: tenantID, tier: tier, status: status,
-                    openedAt: Int64(openedAt.timeIntervalSince1970), attempts: attempts,
-                    closedAt: closedAt.map { Int64($0.timeIntervalSince1970) }, closeReason: closeReason)
-    }
-}
-
-/// `dunning_steps`: one dated step of a case.
-public struct StepRecord: LifecycleRecord {
-    public static let table = "dunning_steps"
-    public static let key = ["case_id", "step_key"]
-
-    public enum Status: String, Codable, Sendable { case pending, dispatched, done, skipped, failed }
-
-    public var caseID: String
-    public var stepKey: String
-    public var kind: DunningStepKind
-    public var day: Int
-    public var dueAt: Date
-    public var roles: [ContactRole]
-    public var template: String?
-    public var status: Status
-    public var reason: String?
-    public var outcome: String?
-    public var dispatchedAt: Date?
-    public var doneAt: Date?
-
-    public enum CodingKeys: String, CodingKey, CaseIterable {
-        case caseID = "case_id", stepKey = "step_key", kind, day, dueAt = "due_at", roles, template, status, reason, outcome
-        case dispatchedAt = "dispatched_at", doneAt = "done_at"
-    }
-
-    public init(caseID: String, step: PlannedStep) {
-        self.caseID = caseID
-        self.stepKey = step.key
-        self.kind = step.kind
-        self.day = step.day
-        self.dueAt = Date(timeIntervalSince1970: TimeInterval(step.dueAt))
-        self.roles = step.roles
-        self.template = step.template
-        self.status = .pending
-    }
-
-    /// The step as the planner made it.
-    public var planned: PlannedStep {
-        PlannedStep(kind: kind, day: day, dueAt: Int64(dueAt.timeIntervalSince1970), roles: roles, template: template)
-    }
-}
-
 /// Reads and writes dunning cases and steps, inside the caller's transaction.
 public struct DunningStore: Sendable {
     public let connection: PostgresConnection
@@ -237,12 +135,5 @@ public struct DunningStore: Sendable {
             records.append(try decoder.decode(Record.self, from: Data(json.utf8)))
         }
         return records
-    }
-}
-
-/// Decoding of dunning rows read as JSON outside a ``DunningStore``.
-public enum DunningRecords {
-    public static func decode(_ json: String) throws -> CaseRecord {
-        try RecordCoding.decoder.decode(CaseRecord.self, from: Data(json.utf8))
     }
 }

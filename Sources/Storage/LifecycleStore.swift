@@ -3,42 +3,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The lifecycle rows a batch of events touches, as they are before the batch.
-public struct LifecycleSnapshot: Sendable, Equatable {
-    public var accounts: [String: AccountRecord]
-    public var subscriptions: [String: SubscriptionRecord]
-    public var invoices: [String: InvoiceRecord]
-    /// Customers that have had MRR before (so coming back is a reactivation, not new).
-    public var customersWithRevenue: Set<String>
-
-    public init(accounts: [String: AccountRecord] = [:], subscriptions: [String: SubscriptionRecord] = [:],
-                invoices: [String: InvoiceRecord] = [:], customersWithRevenue: Set<String> = []) {
-        self.accounts = accounts
-        self.subscriptions = subscriptions
-        self.invoices = invoices
-        self.customersWithRevenue = customersWithRevenue
-    }
-}
-
-/// What a batch of lifecycle events changes: rows to write, in one transaction.
-public struct LifecycleChanges: Sendable, Equatable {
-    public var accounts: [AccountRecord] = []
-    public var subscriptions: [SubscriptionRecord] = []
-    /// The complete item list of each subscription written (items not listed are removed).
-    public var items: [String: [SubscriptionItemRecord]] = [:]
-    public var invoices: [InvoiceRecord] = []
-    public var transitions: [TransitionRecord] = []
-    public var staleSnapshots: [StaleSnapshotRecord] = []
-    public var movements: [MRRMovementRecord] = []
-
-    public init() {}
-
-    public var isEmpty: Bool {
-        accounts.isEmpty && subscriptions.isEmpty && items.isEmpty && invoices.isEmpty && transitions.isEmpty
-            && staleSnapshots.isEmpty && movements.isEmpty
-    }
-}
-
 /// Reads and writes the lifecycle tables. Rows travel as JSON, so a batch of any size is one
 /// statement per table.
 public enum LifecycleStore {
@@ -157,35 +121,5 @@ public enum LifecycleStore {
             SELECT \(columns) FROM jsonb_populate_recordset(NULL::\(Record.table), $1::jsonb)
             ON CONFLICT DO NOTHING
             """
-    }
-}
-
-/// JSON for rows: ISO 8601 times, which PostgreSQL reads as `timestamptz` and writes back (with
-/// or without fractional seconds) from `to_jsonb`.
-enum RecordCoding {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
-
-    static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            if let date = parseTimestamp(text) { return date }
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a timestamp: \(text)"))
-        }
-        return decoder
-    }
-
-    static func json<Record: Encodable>(_ records: [Record]) throws -> String {
-        String(decoding: try encoder.encode(records), as: UTF8.self)
-    }
-
-    /// PostgreSQL's JSON timestamps, `2026-11-24T10:00:00+00:00` with optional fractional
-    /// seconds and any offset.
-    static func parseTimestamp(_ text: String) -> Date? {
-        RFC3339.postgresDate(text)
     }
 }

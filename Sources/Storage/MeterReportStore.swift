@@ -3,46 +3,6 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// A window the reporter may owe Stripe a meter event for.
-public struct ReportableWindow: Sendable, Equatable {
-    public var tenantID: String
-    public var stripeCustomerID: String
-    public var totals: UsageWindowTotals
-    public var sequence: Int
-}
-
-/// A meter event planned (and maybe sent before a crash): resent as it is, with its identifier.
-public struct PendingMeterReport: Sendable, Equatable, Codable {
-    public var identifier: String
-    public var tenantID: String
-    public var metric: String
-    public var stripeCustomerID: String
-    public var eventName: String
-    public var value: Int64
-    public var timestamp: Int64
-    public var attempts: Int
-
-    enum CodingKeys: String, CodingKey {
-        case identifier, tenantID = "tenant_id", metric, stripeCustomerID = "stripe_customer_id", eventName = "event_name", value
-        case timestamp = "event_timestamp", attempts
-    }
-}
-
-/// A window's local totals against what was reported for it, for reconciliation.
-public struct ReconciledWindow: Sendable, Equatable {
-    public var tenantID: String
-    public var metric: String
-    public var windowKind: String
-    public var windowStart: Date
-    public var windowEnd: Date
-    /// The sum (sums) or last value (levels) recorded here.
-    public var local: Int64
-    /// What Stripe accepted: the sum of sent values (sums), the last sent value (levels).
-    public var sent: Int64
-    public var pending: Int64
-    public var failed: Int64
-}
-
 /// `usage_meter_reports`: the reporter's plan, claims and outcomes.
 ///
 /// A report is planned in the same transaction that moves its window's `reported_*` on, and

@@ -44,7 +44,7 @@ public struct Migrator: Sendable {
             }
             let known = Set(migrations.map(\.version))
             let unknown = applied.subtracting(known).sorted()
-            guard unknown.isEmpty else { throw StorageError.unknownMigrations(unknown) }
+            guard unknown.isEmpty else { throw StorageError.unknownMigrations(versions: unknown) }
 
             var ran: [Int] = []
             for migration in migrations.sorted(by: { $0.version < $1.version }) where !applied.contains(migration.version) {

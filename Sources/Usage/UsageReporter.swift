@@ -9,64 +9,6 @@ import ServiceLifecycle
 import Storage
 import Stripe
 
-/// How usage is reported to Stripe (`config/usage.yaml`).
-public struct UsageReportingSettings: Sendable, Equatable {
-    /// Metric → the Stripe meter's `event_name`. Metrics not listed are not reported.
-    public var meters: [UsageMetric: MeterSettings]
-    /// How often the reporter runs in `serve` and `schedule`.
-    public var interval: Duration
-    /// Meter events in flight at once (each for another customer and meter).
-    public var concurrency: Int
-    /// How long a claimed report is another reporter's to send before it may be taken over.
-    public var claimLease: Duration
-    /// The wait before a report Stripe throttled or failed on (after the client's own retries)
-    /// is tried again.
-    public var retryAfter: Duration
-
-    public init(meters: [UsageMetric: MeterSettings], interval: Duration = .seconds(3_600), concurrency: Int = 8,
-                claimLease: Duration = .seconds(120), retryAfter: Duration = .seconds(60)) {
-        self.meters = meters
-        self.interval = interval
-        self.concurrency = concurrency
-        self.claimLease = claimLease
-        self.retryAfter = retryAfter
-    }
-}
-
-/// What a reporter pass did.
-public struct UsageReportSummary: Sendable, Equatable, CustomStringConvertible {
-    public var attributed = 0
-    public var planned = 0
-    public var sent = 0
-    public var retrying = 0
-    public var failed = 0
-    public var alerts = 0
-
-    public init() {}
-
-    public var description: String {
-        "attributed \(attributed) events, planned \(planned) reports, sent \(sent), retrying \(retrying), failed \(failed), quota alerts \(alerts)"
-    }
-}
-
-/// What to do with a meter event after Stripe answered, as a value.
-enum MeterReportOutcome: Equatable {
-    case sent
-    /// Throttled, unavailable or unreachable after the client's retries: stays pending.
-    case retryLater(String)
-    /// Refused (unknown customer or meter, invalid value): recorded and alerted, not resent
-    /// until an operator retries it.
-    case failed(String)
-
-    static func of(_ result: Result<Void, StripeAPIError>) -> MeterReportOutcome {
-        switch result {
-        case .success: .sent
-        case .failure(let error) where error.isRetryable: .retryLater(error.description)
-        case .failure(let error): .failed(error.description)
-        }
-    }
-}
-
 /// Reports each tenant's usage to Stripe Billing Meter events (`POST /v1/billing/meter_events`).
 ///
 /// A pass: attributes stored usage of tenants whose subscription has appeared; plans a report
@@ -226,28 +168,5 @@ public struct UsageReporter: Sendable {
             if taken < batch || done == 0 { break }
         }
         return (attributed, alerts)
-    }
-}
-
-/// Runs the reporter every `interval` (in `serve` and `schedule`), the first time one interval
-/// after start, so that restarts do not add passes; several may run at once.
-public struct UsageReportingService: Service {
-    let reporter: UsageReporter
-
-    public init(reporter: UsageReporter) {
-        self.reporter = reporter
-    }
-
-    public func run() async throws {
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            // An hour's sleep must not hold up a graceful shutdown.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: reporter.settings.interval) }
-            guard !Task.isShuttingDownGracefully && !Task.isCancelled else { break }
-            do {
-                _ = try await reporter.runOnce()
-            } catch {
-                reporter.logger.warning("usage report pass failed; trying again next interval", metadata: ["error": "\(error)"])
-            }
-        }
     }
 }

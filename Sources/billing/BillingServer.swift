@@ -70,11 +70,13 @@ public struct BillingServer: Sendable {
             publisher: amqp,
             metrics: IntakeMetrics(registry: registry),
             readiness: ReadinessChecks(checks),
-            operatorRoutes: LifecycleRoutes(queries: LifecycleQueries(client: database.client, logger: logger), plans: plans,
-                                            dunning: dunning, daySeconds: configuration.dunning.daySeconds).routes
-                + DunningRoutes(database: database.client, logger: logger).routes
-                + NotificationRoutes(database: database.client, logger: logger).routes
-                + UsageRoutes(database: database.client, plans: plans, logger: logger).routes,
+            operatorRoutes: [
+                LifecycleRoutes(queries: LifecycleQueries(client: database.client, logger: logger), plans: plans,
+                                dunning: dunning, daySeconds: configuration.dunning.daySeconds),
+                DunningRoutes(database: database.client, logger: logger),
+                NotificationRoutes(database: database.client, logger: logger),
+                UsageRoutes(database: database.client, plans: plans, logger: logger),
+            ],
             logger: logger)
         let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port,
                                      eventLoopThreads: configuration.http.eventLoopThreads)
@@ -114,16 +116,5 @@ public struct BillingServer: Sendable {
         } catch let error as IOError where runIntake && error.errnoCode == EADDRINUSE {
             throw ListenError(host: configuration.http.host, port: configuration.http.port)
         }
-    }
-}
-
-/// The HTTP server could not listen because another socket holds its address: another
-/// `billing serve` or `billing intake`, or any other program on that port.
-public struct ListenError: Error, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-
-    public var description: String {
-        "cannot listen on \(host):\(port): the address is already in use; stop what holds it or set BILLING_HTTP_PORT to a free port"
     }
 }

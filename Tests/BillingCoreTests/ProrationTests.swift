@@ -71,7 +71,7 @@ struct ProrationTests {
         #expect(throws: ProrationError.invalidPeriod(start: 10, end: 10)) {
             try Proration.preview(current: usd(1), currentQuantity: 1, new: usd(1), newQuantity: 1, periodStart: 10, periodEnd: 10, at: 10)
         }
-        #expect(throws: ProrationError.currencyMismatch(.usd, Currency("eur"))) {
+        #expect(throws: ProrationError.currencyMismatch(current: .usd, new: Currency("eur"))) {
             try Proration.preview(current: usd(1), currentQuantity: 1, new: Money(minorUnits: 1, currency: Currency("eur")), newQuantity: 1,
                                   periodStart: 0, periodEnd: 10, at: 5)
         }

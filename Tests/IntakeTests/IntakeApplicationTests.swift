@@ -168,7 +168,7 @@ struct IntakeApplicationTests {
     }
 
     @Test(arguments: [
-        AMQPError.notConnected(lastError: "refused"), .nacked, .confirmTimeout(.seconds(10)), .connectionLost("reset"),
+        AMQPError.notConnected(lastError: "refused"), .nacked, .confirmTimeout(after: .seconds(10)), .connectionLost(reason: "reset"),
         .unroutable(exchange: "billing.events", routingKey: "stripe.x", reason: "312 NO_ROUTE"),
     ])
     func whenTheBrokerDoesNotConfirmTheAnswerIs503WithRetryAfter(error: AMQPError) async throws {

@@ -9,7 +9,7 @@ import Testing
 
 @Suite("Operator routes (in-process)")
 struct OperatorRoutesTests {
-    struct Echo: Encodable, Sendable {
+    struct Echo: ResponseCodable, Sendable {
         var tenant: String
         var plan: String?
         var at: Date
@@ -17,18 +17,27 @@ struct OperatorRoutesTests {
 
     struct Broken: Error {}
 
-    func makeApp() -> some ApplicationProtocol {
-        let routes = [
-            OperatorRoute("v1/tenants/:tenant_id/echo") { request in
-                let tenant = try request.parameter("tenant_id")
+    struct EchoRoutes: OperatorRouteProvider {
+        var routes: RouteCollection<BillingRequestContext> {
+            let routes = RouteCollection(context: BillingRequestContext.self)
+            routes.get("v1/tenants/:tenant_id/echo") { request, context in
+                let tenant = try context.parameters.value("tenant_id")
                 guard tenant != "unknown" else { throw OperatorError.notFound("no tenant \(tenant)") }
-                return Echo(tenant: tenant, plan: request.query["plan"], at: Date(timeIntervalSince1970: 0))
-            },
-            OperatorRoute("v1/broken") { _ in throw Broken() },
-        ]
+                #expect(context.principal == .operator)
+                return Echo(tenant: tenant, plan: request.queryValues["plan"], at: Date(timeIntervalSince1970: 0))
+            }
+            routes.get("v1/broken") { _, _ -> Echo in throw Broken() }
+            routes.put("v1/echo") { request, context in
+                try await request.decodeJSON(Echo.self, context: context)
+            }
+            return routes
+        }
+    }
+
+    func makeApp() -> some ApplicationProtocol {
         let intake = IntakeApplication(
             settings: IntakeSettings(stripeWebhookSecrets: ["whsec_x"], internalSecret: "internal-secret-x", opsToken: "the-ops-token"),
-            publisher: RecordingPublisher(), readiness: ReadinessChecks([]), operatorRoutes: routes, logger: Logger(label: "test"))
+            publisher: RecordingPublisher(), readiness: ReadinessChecks([]), operatorRoutes: [EchoRoutes()], logger: Logger(label: "test"))
         return Application(router: intake.makeRouter())
     }
 
@@ -74,6 +83,27 @@ struct OperatorRoutesTests {
             #expect(broken.status == .serviceUnavailable)
             #expect(broken.headers[.retryAfter] != nil)
             #expect(broken.json["error"] as? String == "unavailable")
+        }
+    }
+
+    @Test func aBodyIsReadAsJSONWithinTheUploadLimit() async throws {
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            func put(_ body: String) async throws -> (status: HTTPResponse.Status, json: [String: Any]) {
+                try await client.execute(uri: "/v1/echo", method: .put, headers: [.authorization: "Bearer the-ops-token"],
+                                         body: ByteBuffer(string: body)) { response in
+                    (response.status, (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:])
+                }
+            }
+            let echoed = try await put(#"{"tenant":"t2","at":0}"#)
+            #expect(echoed.status == .ok)
+            #expect(echoed.json["tenant"] as? String == "t2")
+            let malformed = try await put(#"{"tenant":1}"#)
+            #expect(malformed.status == .badRequest)
+            #expect(malformed.json["error"] as? String == "bad_request")
+            #expect((malformed.json["reason"] as? String)?.hasPrefix("the body is not the expected JSON") == true)
+            let large = try await put(#"{"tenant":""# + String(repeating: "x", count: 70_000) + #"","at":0}"#)
+            #expect(large.status == .contentTooLarge)
+            #expect(large.json["error"] as? String == "too_large")
         }
     }
 }

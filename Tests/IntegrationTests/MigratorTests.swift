@@ -95,7 +95,7 @@ extension Integration {
                 try await Database.withDatabase(configuration: configuration, logger: logger) { (database) async throws -> Void in
                     let newer = Migrator(migrations: Migration.all + [Migration(version: 9002, name: "future", statements: ["SELECT 1"])])
                     try await newer.migrate(database.client, logger: logger)
-                    await #expect(throws: StorageError.unknownMigrations([9002])) {
+                    await #expect(throws: StorageError.unknownMigrations(versions: [9002])) {
                         try await Migrator().migrate(database.client, logger: logger)
                     }
                 }

@@ -34,7 +34,7 @@ extension Integration {
                 let intake = IntakeApplication(
                     settings: IntakeSettings(stripeWebhookSecrets: ["whsec_x"], internalSecret: "internal-secret-x", opsToken: "the-ops-token"),
                     publisher: RecordingPublisher(), readiness: ReadinessChecks([]),
-                    operatorRoutes: NotificationRoutes(database: harness.database.client, logger: harness.logger).routes, logger: harness.logger)
+                    operatorRoutes: [NotificationRoutes(database: harness.database.client, logger: harness.logger)], logger: harness.logger)
                 try await Application(router: intake.makeRouter()).test(.router) { (client) async throws -> Void in
                     let path = "/v1/tenants/\(harness.tenant)/notification-webhook"
                     #expect(try await call(client, .get, path).status == .notFound)

@@ -60,7 +60,8 @@ extension Integration {
                 await #expect {
                     try await client(base).send(StripeRequest(.post, "/v1/invoices/in_1/pay", idempotencyKey: "cmd_2:pay"))
                 } throws: { error in
-                    guard case .api(402, "card_error", "card_declined", "insufficient_funds", _, _)? = error as? StripeAPIError else { return false }
+                    guard case .api(let answer)? = error as? StripeAPIError, answer.status == 402, answer.type == "card_error",
+                          answer.code == "card_declined", answer.declineCode == "insufficient_funds" else { return false }
                     return !(error as! StripeAPIError).isRetryable
                 }
             }

@@ -60,7 +60,7 @@ extension Integration {
                 let routes = UsageRoutes(database: database.client, plans: plans, logger: logger, now: { at(start + 10 * 86_400 + 7_200) })
                 let intake = IntakeApplication(
                     settings: IntakeSettings(stripeWebhookSecrets: ["whsec_x"], internalSecret: "internal-secret-x", opsToken: "the-ops-token"),
-                    publisher: RecordingPublisher(), readiness: ReadinessChecks([]), operatorRoutes: routes.routes, logger: logger)
+                    publisher: RecordingPublisher(), readiness: ReadinessChecks([]), operatorRoutes: [routes], logger: logger)
                 try await Application(router: intake.makeRouter()).test(.router) { (client) async throws -> Void in
                     let json = try await client.execute(uri: "/v1/tenants/\(tenant)/usage", method: .get,
                                                         headers: [.authorization: "Bearer the-ops-token"]) { response in
@@ -102,7 +102,7 @@ extension Integration {
                 let routes = UsageRoutes(database: database.client, plans: plans, logger: logger, now: { Date(timeIntervalSince1970: TimeInterval(now)) })
                 let intake = IntakeApplication(
                     settings: IntakeSettings(stripeWebhookSecrets: ["whsec_x"], internalSecret: "internal-secret-x", opsToken: "the-ops-token"),
-                    publisher: RecordingPublisher(), readiness: ReadinessChecks([]), operatorRoutes: routes.routes, logger: logger)
+                    publisher: RecordingPublisher(), readiness: ReadinessChecks([]), operatorRoutes: [routes], logger: logger)
                 try await Application(router: intake.makeRouter()).test(.router) { (client) async throws -> Void in
                     func report(_ query: String = "?period=30d") async throws -> (HTTPResponse.Status, [String: Any]) {
                         try await client.execute(uri: "/v1/analytics/usage\(query)", method: .get, headers: [.authorization: "Bearer the-ops-token"]) {

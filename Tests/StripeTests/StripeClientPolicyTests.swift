@@ -16,13 +16,13 @@ struct StripeClientPolicyTests {
     }
 
     @Test func whatIsRetriedFollowsTheStatusUnlessStripeSaysOtherwise() {
-        let server = StripeAPIError.api(status: 500, type: "api_error", code: nil, declineCode: nil, message: "", requestID: nil)
-        let throttled = StripeAPIError.api(status: 429, type: nil, code: "rate_limit", declineCode: nil, message: "", requestID: nil)
-        let conflict = StripeAPIError.api(status: 409, type: nil, code: "idempotency_key_in_use", declineCode: nil, message: "", requestID: nil)
-        let declined = StripeAPIError.api(status: 402, type: "card_error", code: "card_declined", declineCode: "insufficient_funds",
-                                          message: "", requestID: nil)
-        let invalid = StripeAPIError.api(status: 400, type: "invalid_request_error", code: nil, declineCode: nil, message: "", requestID: nil)
-        for error in [server, throttled, conflict, StripeAPIError.timeout, .network("refused")] {
+        let server = StripeAPIError.api(StripeErrorAnswer(status: 500, type: "api_error", message: ""))
+        let throttled = StripeAPIError.api(StripeErrorAnswer(status: 429, code: "rate_limit", message: ""))
+        let conflict = StripeAPIError.api(StripeErrorAnswer(status: 409, code: "idempotency_key_in_use", message: ""))
+        let declined = StripeAPIError.api(StripeErrorAnswer(status: 402, type: "card_error", code: "card_declined",
+                                                            declineCode: "insufficient_funds", message: ""))
+        let invalid = StripeAPIError.api(StripeErrorAnswer(status: 400, type: "invalid_request_error", message: ""))
+        for error in [server, throttled, conflict, StripeAPIError.timeout, .network(reason: "refused")] {
             #expect(policy.delay(afterAttempt: 1, error: error, shouldRetry: nil, jitter: 0.5) != nil, "\(error)")
         }
         for error in [declined, invalid] {
@@ -45,12 +45,13 @@ struct StripeClientPolicyTests {
     }
 
     @Test func errorsSayWhatStripeSaid() {
-        let declined = StripeAPIError.api(status: 402, type: "card_error", code: "card_declined", declineCode: "insufficient_funds",
-                                          message: "Your card has insufficient funds.", requestID: "req_1")
+        let declined = StripeAPIError.api(StripeErrorAnswer(status: 402, type: "card_error", code: "card_declined",
+                                                            declineCode: "insufficient_funds", message: "Your card has insufficient funds.",
+                                                            requestID: "req_1"))
         #expect(declined.description == "Stripe answered 402 card_error/card_declined/insufficient_funds: Your card has insufficient funds. (request req_1)")
         let parsed = StripeClient.apiError(status: 404, body: Array(#"{"error":{"type":"invalid_request_error","message":"No such subscription"}}"#.utf8),
                                            requestID: nil)
-        #expect(parsed == .api(status: 404, type: "invalid_request_error", code: nil, declineCode: nil, message: "No such subscription", requestID: nil))
+        #expect(parsed == .api(StripeErrorAnswer(status: 404, type: "invalid_request_error", message: "No such subscription")))
         #expect(StripeClient.apiError(status: 502, body: Array("<html>".utf8), requestID: nil).description == "Stripe answered 502: HTTP 502")
     }
 }

@@ -76,10 +76,10 @@ struct WebhookSignatureVerifierTests {
     @Test(arguments: [
         (nil, WebhookSignatureError.missingHeader),
         ("", .missingHeader),
-        ("garbage", .malformedHeader("expected key=value pairs")),
-        ("v1=\(currentSignature)", .malformedHeader("no timestamp")),
-        ("t=abc,v1=\(currentSignature)", .malformedHeader("the timestamp is not a unix time")),
-        ("t=1,t=2,v1=\(currentSignature)", .malformedHeader("more than one timestamp")),
+        ("garbage", .malformedHeader(detail: "expected key=value pairs")),
+        ("v1=\(currentSignature)", .malformedHeader(detail: "no timestamp")),
+        ("t=abc,v1=\(currentSignature)", .malformedHeader(detail: "the timestamp is not a unix time")),
+        ("t=1,t=2,v1=\(currentSignature)", .malformedHeader(detail: "more than one timestamp")),
         ("t=\(timestamp)", .noV1Signature),
         ("t=\(timestamp),v0=\(currentSignature)", .noV1Signature),
         ("t=\(timestamp),v1=nothex", .noMatchingSignature),
@@ -90,7 +90,7 @@ struct WebhookSignatureVerifierTests {
     }
 
     @Test func errorsNeverRepeatTheSignatureOrSecret() {
-        for error: WebhookSignatureError in [.missingHeader, .malformedHeader("x"), .noV1Signature, .noMatchingSignature,
+        for error: WebhookSignatureError in [.missingHeader, .malformedHeader(detail: "x"), .noV1Signature, .noMatchingSignature,
                                              .timestampOutsideTolerance(ageSeconds: 999, toleranceSeconds: 300)] {
             #expect(!error.description.contains(Self.currentSignature))
             #expect(!error.description.contains("whsec_"))

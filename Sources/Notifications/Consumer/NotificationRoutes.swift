@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Intake
 import Logging
 import PostgresNIO
@@ -13,34 +14,36 @@ import Storage
 ///   optionally `"secret": "whsec_…"`): sets the tenant's endpoint; answers with the secret
 ///   deliveries are signed with (a new one unless given).
 /// - `GET` the same path: the endpoint, without its secret. `DELETE`: removes it.
-public struct NotificationRoutes: Sendable {
+public struct NotificationRoutes: OperatorRouteProvider {
     let store: NotificationStore
 
     public init(database: PostgresClient, logger: Logger) {
         self.store = NotificationStore(client: database, logger: logger)
     }
 
-    public var routes: [OperatorRoute] {
-        [
-            OperatorRoute("v1/notifications") { request in try await list(query: request.query) },
-            OperatorRoute(.put, "v1/tenants/:tenant_id/notification-webhook") { request in
-                try await setEndpoint(tenantID: try request.parameter("tenant_id"), body: try request.decodeBody(EndpointBody.self))
-            },
-            OperatorRoute("v1/tenants/:tenant_id/notification-webhook") { request in
-                let tenantID = try request.parameter("tenant_id")
-                guard let endpoint = try await store.webhookEndpoint(tenantID: tenantID) else {
-                    throw OperatorError.notFound("tenant \(tenantID) has no notification webhook")
-                }
-                return EndpointAnswer(tenantID: tenantID, url: endpoint.url, secret: nil)
-            },
-            OperatorRoute(.delete, "v1/tenants/:tenant_id/notification-webhook") { request in
-                let tenantID = try request.parameter("tenant_id")
-                guard try await store.removeWebhookEndpoint(tenantID: tenantID) else {
-                    throw OperatorError.notFound("tenant \(tenantID) has no notification webhook")
-                }
-                return ["deleted": true]
-            },
-        ]
+    /// The routes, for the HTTP server to serve behind the ops token.
+    public var routes: RouteCollection<BillingRequestContext> {
+        let routes = RouteCollection(context: BillingRequestContext.self)
+        routes.get("v1/notifications") { request, _ in try await list(query: request.queryValues) }
+        routes.put("v1/tenants/:tenant_id/notification-webhook") { request, context in
+            try await setEndpoint(tenantID: try context.parameters.value("tenant_id"),
+                                  body: try await request.decodeJSON(EndpointBody.self, context: context))
+        }
+        routes.get("v1/tenants/:tenant_id/notification-webhook") { _, context in
+            let tenantID = try context.parameters.value("tenant_id")
+            guard let endpoint = try await store.webhookEndpoint(tenantID: tenantID) else {
+                throw OperatorError.notFound("tenant \(tenantID) has no notification webhook")
+            }
+            return EndpointAnswer(tenantID: tenantID, url: endpoint.url, secret: nil)
+        }
+        routes.delete("v1/tenants/:tenant_id/notification-webhook") { _, context in
+            let tenantID = try context.parameters.value("tenant_id")
+            guard try await store.removeWebhookEndpoint(tenantID: tenantID) else {
+                throw OperatorError.notFound("tenant \(tenantID) has no notification webhook")
+            }
+            return DeletedAnswer(deleted: true)
+        }
+        return routes
     }
 
     func list(query: [String: String]) async throws -> NotificationsAnswer {
@@ -75,19 +78,5 @@ public struct NotificationRoutes: Sendable {
         }
         try await store.setWebhookEndpoint(WebhookEndpointRecord(tenantID: tenantID, url: body.url, secret: secret))
         return EndpointAnswer(tenantID: tenantID, url: body.url, secret: secret)
-    }
-}
-
-struct NotificationsAnswer: Encodable, Sendable {
-    var notifications: [NotificationRecord]
-}
-
-struct EndpointAnswer: Encodable, Sendable {
-    var tenantID: String
-    var url: String
-    var secret: String?
-
-    enum CodingKeys: String, CodingKey {
-        case tenantID = "tenant_id", url, secret
     }
 }

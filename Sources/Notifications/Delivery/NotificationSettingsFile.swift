@@ -7,16 +7,16 @@ import Foundation
 public enum NotificationSettingsFile {
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(ConfigurationFileError) -> NotificationSettings {
-        try parse(yaml: try YAMLFile.text(at: path), file: path)
+        try YAMLFile.load(Document.self, path: path)
     }
 
     /// Reads and checks a file's text; `file` names it in errors and anchors the templates folder.
     public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> NotificationSettings {
-        try YAMLFile.decode(Strict<Document>.self, from: text, file: file).value.validate(file: file)
+        try YAMLFile.parse(Document.self, yaml: text, file: file)
     }
 
     /// The file as written.
-    struct Document: StrictDecodable {
+    struct Document: ConfigurationDocument {
         var from: String?
         var replyTo: String?
         var branding: Strict<BrandingEntry>?

@@ -4,42 +4,6 @@ import Foundation
 import NIOPosix
 import Synchronization
 
-/// How to reach the SMTP server (`BILLING_SMTP_*`).
-public struct SMTPSettings: Sendable, Equatable {
-    public enum TLS: String, Sendable {
-        /// Plain SMTP (a local relay).
-        case none
-        /// STARTTLS when the server offers it.
-        case opportunistic
-        /// STARTTLS, or no send at all.
-        case required
-    }
-
-    /// `smtp://host:port` (STARTTLS per ``tls``) or `smtps://host:port` (TLS from the first byte).
-    public var url: String
-    public var tls: TLS
-    public var username: String?
-    public var password: Secret?
-    /// A PEM bundle to verify the server's certificate with, instead of the system's.
-    public var caFile: String?
-    public var connectTimeout: Duration
-    public var timeout: Duration
-    /// Sends at once (each a blocking libcurl call on its own thread, on its own connection).
-    public var connections: Int
-
-    public init(url: String, tls: TLS = .opportunistic, username: String? = nil, password: Secret? = nil, caFile: String? = nil,
-                connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30), connections: Int = 4) {
-        self.url = url
-        self.tls = tls
-        self.username = username
-        self.password = password
-        self.caFile = caFile
-        self.connectTimeout = connectTimeout
-        self.timeout = timeout
-        self.connections = connections
-    }
-}
-
 /// Sends email through libcurl. Each send blocks a thread of the mailer's own pool (never the
 /// cooperative pool), on a libcurl handle kept between sends so its connection to the server
 /// is reused.
@@ -124,13 +88,6 @@ public final class SMTPMailer: Sendable {
             return String(decoding: bytes, as: UTF8.self)
         }
     }
-}
-
-/// A libcurl handle between sends. Unchecked because a raw pointer cannot be checked: the
-/// mutex hands each handle to one thread at a time, and only that thread uses it until it is
-/// put back.
-struct CurlHandle: @unchecked Sendable {
-    let pointer: OpaquePointer
 }
 
 private func withOptionalCString<Result>(_ text: String?, _ body: (UnsafePointer<CChar>?) -> Result) -> Result {

@@ -1,0 +1,6 @@
+/// How a metric is reported to a Stripe meter.
+public struct MeterSettings: Sendable, Hashable {
+    /// The meter's `event_name`.
+    public var eventName: String
+    public init(eventName: String) { self.eventName = eventName }
+}

@@ -1,0 +1,27 @@
+/// Which plan a Stripe price is: price metadata `plan_tier`, else product metadata
+/// `plan_slug`, else the configured price-id map. A price none of them names is an error the
+/// operator must see, never a guess.
+public struct PriceTierResolver: Sendable, Hashable {
+    public var priceMap: [String: PlanTier]
+
+    public init(priceMap: [String: PlanTier] = [:]) {
+        self.priceMap = priceMap
+    }
+
+    public func tier(priceID: String, priceMetadata: [String: String], productMetadata: [String: String]) -> Result<PlanTier, UnknownPrice> {
+        if let name = priceMetadata["plan_tier"] {
+            guard let tier = PlanTier(rawValue: name.lowercased()) else {
+                return .failure(UnknownPrice(priceID: priceID, reason: "price metadata plan_tier '\(name)' is not a plan"))
+            }
+            return .success(tier)
+        }
+        if let slug = productMetadata["plan_slug"] {
+            guard let tier = PlanTier(rawValue: slug.lowercased()) else {
+                return .failure(UnknownPrice(priceID: priceID, reason: "product metadata plan_slug '\(slug)' is not a plan"))
+            }
+            return .success(tier)
+        }
+        if let tier = priceMap[priceID] { return .success(tier) }
+        return .failure(UnknownPrice(priceID: priceID, reason: "no plan_tier or plan_slug metadata, and not in the configured price map"))
+    }
+}

@@ -1,0 +1,14 @@
+/// What `degraded` and `suspended` allow.
+public struct ServiceRestrictions: Sendable, Hashable {
+    public var degraded: ServiceRestriction
+    public var suspended: ServiceRestriction
+
+    /// The suggested defaults: degraded is read-only with no AI requests; suspended, no access.
+    public static let standard = ServiceRestrictions(degraded: ServiceRestriction(access: .readOnly, aiRequests: false),
+                                                     suspended: ServiceRestriction(access: .none, aiRequests: false))
+
+    public init(degraded: ServiceRestriction, suspended: ServiceRestriction) {
+        self.degraded = degraded
+        self.suspended = suspended
+    }
+}

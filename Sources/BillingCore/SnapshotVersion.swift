@@ -1,0 +1,17 @@
+/// Where a snapshot of a Stripe object stands in time: the `created` time of the event that
+/// carried it, then the event id. Stripe does not order deliveries, and several events can
+/// share a second; the id breaks such ties deterministically, so every delivery order ends in
+/// the same state.
+public struct SnapshotVersion: Sendable, Hashable, Comparable, Codable {
+    public var created: Int64
+    public var eventID: String
+
+    public init(created: Int64, eventID: String) {
+        self.created = created
+        self.eventID = eventID
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        (lhs.created, lhs.eventID) < (rhs.created, rhs.eventID)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+
+/// The request context of every route the HTTP server serves: Hummingbird's core storage,
+/// JSON answers with sorted keys and ISO 8601 times (the operator API's convention), and who
+/// the caller proved to be.
+public struct BillingRequestContext: RequestContext {
+    /// Who a request proved to be.
+    public enum Principal: Sendable, Equatable {
+        /// The holder of `BILLING_OPS_TOKEN`: every tenant, every operator route.
+        case `operator`
+    }
+
+    public var coreContext: CoreRequestContextStorage
+    /// Set by ``OperatorTokenMiddleware`` once the bearer token matched; nil on public routes.
+    public var principal: Principal?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        principal = nil
+    }
+
+    /// Operator request bodies are small JSON documents; the webhook routes stream their
+    /// bodies under their own limits.
+    public var maxUploadSize: Int { 64 << 10 }
+
+    public var responseEncoder: JSONEncoder { Self.encoder }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+}

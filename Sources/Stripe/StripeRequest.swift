@@ -1,0 +1,51 @@
+import Foundation
+
+/// One call to Stripe's REST API, as a value: what to send, not how.
+public struct StripeRequest: Sendable, Hashable, CustomStringConvertible {
+    public enum Method: String, Sendable, Hashable { case get = "GET", post = "POST", delete = "DELETE" }
+
+    public var method: Method
+    /// e.g. `/v1/subscriptions/sub_123`.
+    public var path: String
+    /// Form fields in order, with Stripe's bracket syntax for nesting: `items[0][price]`.
+    public var form: [FormField]
+    /// Sent as `Idempotency-Key`, so a retried or repeated call has its effect once.
+    public var idempotencyKey: String?
+
+    public struct FormField: Sendable, Hashable {
+        public var name: String
+        public var value: String
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(_ method: Method, _ path: String, form: [FormField] = [], idempotencyKey: String? = nil) {
+        self.method = method
+        self.path = path
+        self.form = form
+        self.idempotencyKey = idempotencyKey
+    }
+
+    /// `application/x-www-form-urlencoded`, every byte outside the unreserved set escaped.
+    public var encodedForm: String {
+        form.map { "\(Self.escape($0.name))=\(Self.escape($0.value))" }.joined(separator: "&")
+    }
+
+    public var description: String { "\(method.rawValue) \(path)" }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(UnicodeScalar(byte))
+            default:
+                out += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,30 @@
+import AMQP
+#if canImport(Glibc)
+import ConfigurationFiles
+import ConsumerRuntime
+import Dunning
+import Glibc
+#endif
+import BillingCore
+import Intake
+import Lifecycle
+import Logging
+import NIOCore
+import Notifications
+import Prometheus
+import ServiceLifecycle
+import Settings
+import Storage
+import Stripe
+import Usage
+
+/// The HTTP server could not listen because another socket holds its address: another
+/// `billing serve` or `billing intake`, or any other program on that port.
+public struct ListenError: Error, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public var description: String {
+        "cannot listen on \(host):\(port): the address is already in use; stop what holds it or set BILLING_HTTP_PORT to a free port"
+    }
+}
