@@ -1,4 +1,3 @@
-
 /// Where the intake puts accepted events: the broker, with publisher confirms.
 public protocol EventPublisher: Sendable {
     /// Returns once the broker has confirmed every message; throws otherwise.

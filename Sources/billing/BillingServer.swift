@@ -20,15 +20,15 @@ import Usage
 
 /// `billing serve`: the intake, every consumer and the scheduler in one process, each a
 /// `Service` in one `ServiceGroup`, so SIGTERM or SIGINT drains and closes them in order.
-public struct BillingServer: Sendable {
-    public var configuration: ServeConfiguration
-    public var plans: PlanCatalog
-    public var dunning: DunningPolicy
-    public var usage: UsageReportingSettings
-    public var logger: Logger
+struct BillingServer: Sendable {
+    var configuration: ServeConfiguration
+    var plans: PlanCatalog
+    var dunning: DunningPolicy
+    var usage: UsageReportingSettings
+    var logger: Logger
 
     /// Reads `config/plans.yaml` and `config/dunning.yaml` too.
-    public init(configuration: ServeConfiguration, logger: Logger) throws(ConfigurationFileError) {
+    init(configuration: ServeConfiguration, logger: Logger) throws(ConfigurationFileError) {
         self.configuration = configuration
         self.plans = try PlanCatalogFile.load(path: configuration.plansFile)
         self.dunning = try DunningPolicyFile.load(path: configuration.dunning.policyFile)
@@ -41,7 +41,7 @@ public struct BillingServer: Sendable {
     /// - Parameter consumers: the consumers to run (those without a handler are skipped).
     /// - Parameter intake: whether to serve HTTP (`billing consume` runs consumers only).
     /// - Parameter scheduler: whether to dispatch due dunning steps (`billing schedule` runs it alone).
-    public func run(consumers: [ConsumerDefinition], intake runIntake: Bool = true, scheduler runScheduler: Bool = true) async throws {
+    func run(consumers: [ConsumerDefinition], intake runIntake: Bool = true, scheduler runScheduler: Bool = true) async throws {
         let registry = PrometheusCollectorRegistry()
         // Publishing and consuming on separate connections: the broker's flow control on a
         // busy publisher must not stall deliveries and acks.

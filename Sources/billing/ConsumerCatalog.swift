@@ -17,8 +17,8 @@ import Usage
 
 /// Which handler runs each consumer of `consumers/*.yaml`. A consumer without one is not
 /// started (its queue keeps its messages until a build that handles them runs).
-public enum ConsumerCatalog {
-    public static func handler(for consumer: String, context: HandlerContext) -> (any EventHandler)? {
+enum ConsumerCatalog {
+    static func handler(for consumer: String, context: HandlerContext) -> (any EventHandler)? {
         switch consumer {
         case "lifecycle": LifecycleHandler(plans: context.plans, stripe: context.stripe, registry: context.registry)
         case "dunning": DunningHandler(policy: context.dunning, daySeconds: context.daySeconds, stripe: context.stripe,

@@ -20,11 +20,11 @@ import Usage
 
 /// The HTTP server could not listen because another socket holds its address: another
 /// `billing serve` or `billing intake`, or any other program on that port.
-public struct ListenError: Error, CustomStringConvertible {
-    public var host: String
-    public var port: Int
+struct ListenError: Error, CustomStringConvertible {
+    var host: String
+    var port: Int
 
-    public var description: String {
+    var description: String {
         "cannot listen on \(host):\(port): the address is already in use; stop what holds it or set BILLING_HTTP_PORT to a free port"
     }
 }
