@@ -67,7 +67,7 @@ let package = Package(
         .target(
             name: "Intake",
             dependencies: [
-                "Messages", "AMQP", "Stripe", "Storage",
+                "Messages", "AMQP", "Stripe",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

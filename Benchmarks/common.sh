@@ -3,6 +3,9 @@
 # setting of config/billing.env.example not already in the environment.
 # BIN and BENCH already set measure another build instead (e.g. an earlier commit's, to
 # compare): BENCH may be a command with arguments, such as "OLD/billing bench".
+if [ -n "${BIN:-}" ] && [ -z "${BENCH:-}" ]; then
+  echo "BIN is set but BENCH is not: set both to measure another build" >&2; exit 64
+fi
 if [ -z "${BIN:-}" ]; then
   swift build -c release --product billing >&2
   swift build -c release --product billing-bench >&2

@@ -50,7 +50,12 @@ public struct ConfigurationFileError: Error, Equatable, CustomStringConvertible 
         case is Bool.Type: return "true or false"
         case is Int.Type, is Int64.Type, is UInt16.Type: return "a whole number"
         case is Double.Type: return "a number"
-        default: return String(describing: type).hasPrefix("Array") ? "a list" : "a mapping"
+        default:
+            // Yams names the node it expected (`Node.Sequence`, `Node.Scalar`, `Node.Mapping`).
+            let name = String(describing: type)
+            if name.hasPrefix("Array") || name.hasSuffix("Sequence") { return "a list" }
+            if name.hasSuffix("Scalar") { return "a single value, not a list or a mapping" }
+            return "a mapping"
         }
     }
 

@@ -1,6 +1,7 @@
 /// The names of the broker objects this project defines: one exchange, and per consumer a
 /// work queue, its retry queues and its dead-letter queue (docs/ARCHITECTURE.md, "The message
-/// contract"). RabbitMQ's own argument names (`x-queue-type`, …) belong to the AMQP layer.
+/// contract"). RabbitMQ's own argument names (`x-queue-type`, …) are written
+/// where the topology and dead letters use them, in `ConsumerRuntime`.
 public enum BrokerNames {
     /// The topic exchange every event is published to, by the intake and by consumers alike.
     public static let eventsExchange = "billing.events"

@@ -8,8 +8,9 @@ public struct DunningStepDue: Sendable, Equatable, Codable {
 
     public var caseID: String
     public var stepKey: String
-    /// A ``DunningStepKind`` raw value.
-    public var kind: String
+    /// A ``DunningStepKind`` raw value; informative (the step is read from the database), so a
+    /// message without it is still run.
+    public var kind: String?
 
     enum CodingKeys: String, CodingKey {
         case caseID = "case_id"
@@ -17,7 +18,7 @@ public struct DunningStepDue: Sendable, Equatable, Codable {
         case kind
     }
 
-    public init(caseID: String, stepKey: String, kind: String) {
+    public init(caseID: String, stepKey: String, kind: String?) {
         self.caseID = caseID
         self.stepKey = stepKey
         self.kind = kind

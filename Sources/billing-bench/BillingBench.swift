@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConfigurationFiles
 import Foundation
 import Logging
 import Settings
@@ -24,6 +25,9 @@ struct BillingBench: AsyncParsableCommand {
             }
             try await body(environment, Logger(label: "billing.bench"))
         } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("billing-bench: \(error)\n".utf8))
+            throw ExitCode(78)
+        } catch let error as ConfigurationFileError {
             FileHandle.standardError.write(Data("billing-bench: \(error)\n".utf8))
             throw ExitCode(78)
         }

@@ -1,8 +1,8 @@
 import AMQP
-#if canImport(Glibc)
 import ConfigurationFiles
 import ConsumerRuntime
 import Dunning
+#if canImport(Glibc)
 import Glibc
 #endif
 import BillingCore

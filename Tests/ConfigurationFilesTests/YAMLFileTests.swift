@@ -41,6 +41,8 @@ struct YAMLFileTests {
         ("price: 0.005\n", "f.yaml: price: expected a decimal amount in quotes, such as \"0.01\""),
         ("inner: {}\n", "f.yaml: inner.name: required"),
         ("inner: [a]\n", "f.yaml: inner: expected a mapping"),
+        ("items: {name: a}\n", "f.yaml: items: expected a list"),
+        ("count: [1]\n", "f.yaml: count: expected a single value, not a list or a mapping"),
         ("- a\n- b\n", "f.yaml: expected a mapping at the top level"),
     ])
     func errorsNameTheKeyAndWhatItTakes(text: String, message: String) {
