@@ -124,6 +124,17 @@ public struct EnvironmentReader: Sendable {
         return level
     }
 
+    /// Sends every logger of the process to standard error at `BILLING_LOG_LEVEL`; once, at
+    /// start-up, before anything logs.
+    public func bootstrapLogging() throws(ConfigurationError) {
+        let level = try logLevel()
+        LoggingSystem.bootstrap { name in
+            var handler = StreamLogHandler.standardError(label: name)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
     /// `BILLING_DUNNING_FILE` (default `config/dunning.yaml`), `BILLING_DAY_SECONDS` (the length
     /// of a schedule "day", default 86400: shorter for tests and demos) and
     /// `BILLING_SCHEDULER_INTERVAL_MS` (how often the scheduler looks for due steps, default 1000).

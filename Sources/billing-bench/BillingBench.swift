@@ -17,12 +17,7 @@ struct BillingBench: AsyncParsableCommand {
     static func run(_ body: (EnvironmentReader, Logger) async throws -> Void) async throws {
         let environment = EnvironmentReader()
         do {
-            let level = try environment.logLevel()
-            LoggingSystem.bootstrap { name in
-                var handler = StreamLogHandler.standardError(label: name)
-                handler.logLevel = level
-                return handler
-            }
+            try environment.bootstrapLogging()
             try await body(environment, Logger(label: "billing.bench"))
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("billing-bench: \(error)\n".utf8))

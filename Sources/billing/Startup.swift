@@ -21,12 +21,7 @@ enum Startup {
     static func run(_ label: String, _ body: (EnvironmentReader, Logger) async throws -> Void) async throws {
         let environment = EnvironmentReader()
         do {
-            let level = try environment.logLevel()
-            LoggingSystem.bootstrap { name in
-                var handler = StreamLogHandler.standardError(label: name)
-                handler.logLevel = level
-                return handler
-            }
+            try environment.bootstrapLogging()
             try await body(environment, Logger(label: label))
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("billing: \(error)\n".utf8))
