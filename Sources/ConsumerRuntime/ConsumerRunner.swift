@@ -123,13 +123,13 @@ public struct ConsumerRunner: Service {
         let clock = ContinuousClock()
         let started = clock.now
         do {
-            let new = try await Inbox(consumer: definition.name).processBatch(
-                eventIDs: events.map(\.id), client: database, logger: logger
-            ) { new, connection in
+            let new = try await database.transaction(logger: logger) { connection in
+                let new = try await Inbox(connection: connection, logger: logger).claim(eventIDs: events.map(\.id), consumer: definition.name)
                 // An event delivered twice in one batch is applied once.
                 var taken = Set<String>()
                 let batch = events.filter { new.contains($0.id) && taken.insert($0.id).inserted }
-                try await handler.handle(batch: batch, connection: connection, logger: logger)
+                if !batch.isEmpty { try await handler.handle(batch: batch, connection: connection, logger: logger) }
+                return new
             }
             metrics.latency.record(clock.now - started)
             metrics.processed.increment(by: Int64(new.count))
@@ -169,8 +169,10 @@ public struct ConsumerRunner: Service {
             if let outbox = handler as? any OutboxEventHandler {
                 applied = try await outbox.handle(event, logger: logger)
             } else {
-                applied = try await Inbox(consumer: definition.name).process(eventID: id, client: database, logger: logger) { connection in
+                applied = try await database.transaction(logger: logger) { connection in
+                    guard try await Inbox(connection: connection, logger: logger).claim(eventID: id, consumer: definition.name) else { return false }
                     try await handler.handle(event, connection: connection, logger: logger)
+                    return true
                 }
             }
             if applied {

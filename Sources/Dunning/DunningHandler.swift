@@ -62,12 +62,12 @@ public struct DunningHandler: EventHandler {
         case ("invoice.payment_action_required", .invoice(let invoice)):
             // Needs no case: the customer must act whether or not a failure was recorded yet.
             guard let subscriptionID = invoice.subscription else { return }
-            let queries = LifecycleQueries(connection: connection, logger: logger)
-            guard let subscription = try await queries.subscription(id: subscriptionID) else {
+            let lifecycle = LifecycleStore(connection: connection, logger: logger)
+            guard let subscription = try await lifecycle.subscription(id: subscriptionID) else {
                 throw TransientFailure("subscription \(subscriptionID) is not known yet; the lifecycle consumer has not applied it")
             }
             let context = CaseRecord(invoiceID: invoice.id, subscriptionID: subscriptionID, customerID: invoice.customer,
-                                     tenantID: try await queries.tenant(of: subscription), tier: subscription.tier, status: .open,
+                                     tenantID: try await lifecycle.tenant(of: subscription), tier: subscription.tier, status: .open,
                                      openedAt: Date(timeIntervalSince1970: TimeInterval(at)), attempts: invoice.attemptCount,
                                      amountDue: invoice.amountRemaining, currency: invoice.currency, hostedInvoiceURL: invoice.hostedInvoiceURL)
             try await requestNotification(key: "\(context.caseID):action:\(stripeEvent.id)", template: "payment_action_required",
@@ -91,15 +91,15 @@ public struct DunningHandler: EventHandler {
 
     func paymentFailed(_ invoice: StripeInvoice, at: Int64, store: DunningStore, connection: PostgresConnection, logger: Logger) async throws {
         guard let subscriptionID = invoice.subscription else { return }  // one-off invoices are not dunned
-        let existing = try await store.caseForInvoice(invoice.id)
+        let existing = try await store.dunningCase(invoiceID: invoice.id)
         var tenantID = existing?.tenantID, tier = existing?.tier
         if existing == nil {
-            let queries = LifecycleQueries(connection: connection, logger: logger)
-            guard let subscription = try await queries.subscription(id: subscriptionID) else {
+            let lifecycle = LifecycleStore(connection: connection, logger: logger)
+            guard let subscription = try await lifecycle.subscription(id: subscriptionID) else {
                 // The lifecycle consumer has not applied it yet: the schedule depends on its plan.
                 throw TransientFailure("subscription \(subscriptionID) is not known yet; the lifecycle consumer has not applied it")
             }
-            tenantID = try await queries.tenant(of: subscription)
+            tenantID = try await lifecycle.tenant(of: subscription)
             tier = subscription.tier
         }
         let decision = DunningCases.paymentFailed(existing: existing?.dunningCase, invoiceID: invoice.id, tenantID: tenantID, tier: tier,
@@ -122,7 +122,7 @@ public struct DunningHandler: EventHandler {
     }
 
     func settled(_ invoice: StripeInvoice, _ reason: DunningCase.CloseReason, at: Int64, store: DunningStore, logger: Logger) async throws {
-        let existing = try await store.caseForInvoice(invoice.id)
+        let existing = try await store.dunningCase(invoiceID: invoice.id)
         switch DunningCases.settled(existing: existing?.dunningCase, reason: reason, at: at) {
         case .close:
             guard let existing else { return }
@@ -198,7 +198,7 @@ public struct DunningHandler: EventHandler {
         } catch {
             throw PermanentFailure("step message \(event.id): \(FailureClassifier.describe(error))")
         }
-        guard let record = try await store.caseByID(due.caseID), let step = try await store.step(caseID: due.caseID, key: due.stepKey) else {
+        guard let record = try await store.dunningCase(id: due.caseID), let step = try await store.step(caseID: due.caseID, key: due.stepKey) else {
             throw PermanentFailure("no dunning step \(due.stepKey) in case \(due.caseID)")
         }
         guard step.status == .pending || step.status == .dispatched else { return }  // already run: a duplicate message

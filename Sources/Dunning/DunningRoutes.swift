@@ -26,9 +26,8 @@ public struct DunningRoutes: OperatorRouteProvider {
         routes.get("v1/dunning/cases") { request, _ in try await cases(query: request.queryValues) }
         routes.get("v1/dunning/cases/:case_id") { _, context in
             let id = try context.parameters.value("case_id")
-            return try await database.withConnection { connection in
-                let store = DunningStore(connection: connection, logger: logger)
-                guard let found = try await store.caseByID(id, lock: false) else { throw OperatorError.notFound("no dunning case \(id)") }
+            return try await DunningStore.withConnection(on: database, logger: logger) { store in
+                guard let found = try await store.dunningCase(id: id, lock: false) else { throw OperatorError.notFound("no dunning case \(id)") }
                 return CaseAnswer(case: found, steps: try await store.steps(caseID: id))
             }
         }
@@ -44,13 +43,9 @@ public struct DunningRoutes: OperatorRouteProvider {
             limit = value
         }
         let tenant = query["tenant_id"]
-        let rows = try await database.query("""
-            SELECT to_jsonb(c)::text FROM dunning_cases c
-             WHERE (\(status)::text IS NULL OR status = \(status)) AND (\(tenant)::text IS NULL OR tenant_id = \(tenant))
-             ORDER BY opened_at DESC LIMIT \(limit)
-            """, logger: logger)
-        var cases: [CaseRecord] = []
-        for try await json in rows.decode(String.self) { cases.append(try DunningRecords.decode(json)) }
+        let cases = try await DunningStore.withConnection(on: database, logger: logger) { store in
+            try await store.cases(status: status.flatMap(DunningCase.Status.init(rawValue:)), tenantID: tenant, limit: limit)
+        }
         return CasesAnswer(cases: cases)
     }
 }

@@ -50,28 +50,22 @@ public struct DunningScheduler: Service {
     /// One pass over at most `batchSize` due steps.
     @discardableResult
     public func pass() async throws -> (dispatched: Int, skipped: Int, taken: Int) {
-        do {
-            return try await database.withTransaction(logger: logger) { connection in
-                let store = DunningStore(connection: connection, logger: logger)
-                let due = try await store.dueSteps(now: now(), limit: batchSize)
-                guard !due.isEmpty else { return (0, 0, 0) }
-                var run: [(step: StepRecord, tenantID: String?)] = [], skip: [StepRecord] = []
-                for (_, steps) in Dictionary(grouping: due, by: \.step.caseID) {
-                    let plan = DunningPlanner.catchUp(steps, planned: { $0.step.planned })
-                    run += plan.run
-                    skip += plan.skip.map(\.step)
-                }
-                try await publisher.publish(try run.map { try message($0.step, tenantID: $0.tenantID) })
-                try await store.mark(run.map(\.step), status: .dispatched)
-                try await store.mark(skip, status: .skipped, reason: "overdue after downtime; a later step of the same kind ran instead")
-                if !run.isEmpty || !skip.isEmpty {
-                    logger.info("dunning steps dispatched", metadata: ["dispatched": "\(run.count)", "skipped": "\(skip.count)"])
-                }
-                return (run.count, skip.count, due.count)
+        try await DunningStore.withTransaction(on: database, logger: logger) { store in
+            let due = try await store.dueSteps(now: now(), limit: batchSize)
+            guard !due.isEmpty else { return (0, 0, 0) }
+            var run: [(step: StepRecord, tenantID: String?)] = [], skip: [StepRecord] = []
+            for (_, steps) in Dictionary(grouping: due, by: \.step.caseID) {
+                let plan = DunningPlanner.catchUp(steps, planned: { $0.step.planned })
+                run += plan.run
+                skip += plan.skip.map(\.step)
             }
-        } catch let error as PostgresTransactionError {
-            if let cause = error.closureError ?? error.commitError ?? error.beginError { throw cause }
-            throw error
+            try await publisher.publish(try run.map { try message($0.step, tenantID: $0.tenantID) })
+            try await store.mark(run.map(\.step), status: .dispatched)
+            try await store.mark(skip, status: .skipped, reason: "overdue after downtime; a later step of the same kind ran instead")
+            if !run.isEmpty || !skip.isEmpty {
+                logger.info("dunning steps dispatched", metadata: ["dispatched": "\(run.count)", "skipped": "\(skip.count)"])
+            }
+            return (run.count, skip.count, due.count)
         }
     }
 

@@ -37,19 +37,19 @@ struct CommandExecutor: Sendable {
             throw PermanentFailure("command \(event.id): \(FailureClassifier.describe(error))")
         }
         let parsed = try LifecycleCommand.parse(command)
-        let queries = LifecycleQueries(connection: connection, logger: logger)
-        var subscription = try await queries.currentSubscription(tenantID: command.tenantID)
+        let store = LifecycleStore(connection: connection, logger: logger)
+        var subscription = try await store.currentSubscription(tenantID: command.tenantID)
         if let found = subscription {
             // Webhooks for this subscription wait until this command is recorded, so the one
             // that shows its effect can confirm it.
-            try await LifecycleStore.lock(objectIDs: [found.stripeSubscriptionID], on: connection, logger: logger)
-            subscription = try await queries.subscription(id: found.stripeSubscriptionID)
+            try await store.lock(objectIDs: [found.stripeSubscriptionID])
+            subscription = try await store.subscription(id: found.stripeSubscriptionID)
         }
         var items: [SubscriptionItemRecord] = []
         var openInvoice: InvoiceRecord?
         if let subscription {
-            items = try await queries.items(subscriptionID: subscription.stripeSubscriptionID)
-            openInvoice = try await queries.openInvoice(subscriptionID: subscription.stripeSubscriptionID)
+            items = try await store.items(subscriptionID: subscription.stripeSubscriptionID)
+            openInvoice = try await store.openInvoice(subscriptionID: subscription.stripeSubscriptionID)
         }
         let decision = CommandPlanner.decide(parsed, commandID: command.id, subscription: subscription, items: items,
                                              openInvoice: openInvoice, plans: plans)
@@ -89,7 +89,7 @@ struct CommandExecutor: Sendable {
             record.status = .failed
             record.reason = error.description
         }
-        try await CommandStore.record(record, on: connection, logger: logger)
+        try await CommandStore(connection: connection, logger: logger).record(record)
         metrics.command(record.status)
         switch record.status {
         case .rejected, .failed:

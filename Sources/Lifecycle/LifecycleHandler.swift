@@ -28,7 +28,7 @@ public struct LifecycleHandler: EventHandler {
 
     public func handle(batch events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws {
         var decoded: [StripeObjectEvent] = []
-        var archive: [StripeEventStore.Event] = []
+        var archive: [StripeEventRecord] = []
         var commandEvents: [InboundEvent] = []
         decoded.reserveCapacity(events.count)
         for event in events {
@@ -49,11 +49,11 @@ public struct LifecycleHandler: EventHandler {
                 throw PermanentFailure("the payload's id \(stripeEvent.id) differs from the message id \(event.id)")
             }
             decoded.append(stripeEvent)
-            archive.append(StripeEventStore.Event(id: stripeEvent.id, type: stripeEvent.type, created: stripeEvent.created,
+            archive.append(StripeEventRecord(id: stripeEvent.id, type: stripeEvent.type, created: stripeEvent.created,
                                                   livemode: stripeEvent.livemode, apiVersion: stripeEvent.apiVersion,
                                                   payload: String(decoding: event.body, as: UTF8.self)))
         }
-        try await StripeEventStore.insert(archive, on: connection, logger: logger)
+        try await StripeEventStore(connection: connection, logger: logger).insert(archive)
         try await applySnapshots(decoded, connection: connection, logger: logger)
         for command in commandEvents {
             try await commands.run(command, connection: connection, logger: logger)
@@ -74,11 +74,11 @@ public struct LifecycleHandler: EventHandler {
             }
         }
         guard !(customers.isEmpty && subscriptions.isEmpty && invoices.isEmpty) else { return }
-        try await LifecycleStore.lock(objectIDs: subscriptions.union(invoices).union(customers), on: connection, logger: logger)
-        let current = try await LifecycleStore.load(customerIDs: customers, subscriptionIDs: subscriptions, invoiceIDs: invoices,
-                                                    on: connection, logger: logger)
+        let store = LifecycleStore(connection: connection, logger: logger)
+        try await store.lock(objectIDs: subscriptions.union(invoices).union(customers))
+        let current = try await store.snapshot(customerIDs: customers, subscriptionIDs: subscriptions, invoiceIDs: invoices)
         let plan = planner.plan(decoded, current: current)
-        try await LifecycleStore.save(plan.changes, on: connection, logger: logger)
+        try await store.save(plan.changes)
         metrics.record(plan, logger: logger)
     }
 }

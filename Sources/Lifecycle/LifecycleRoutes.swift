@@ -2,6 +2,8 @@ import BillingCore
 import Foundation
 import Hummingbird
 import Intake
+import Logging
+import PostgresNIO
 import Storage
 
 /// The lifecycle's operator endpoints:
@@ -16,15 +18,19 @@ import Storage
 ///   newest first, with their outcome.
 /// - `GET /v1/analytics/mrr?start_date=…&end_date=…`: the revenue report.
 public struct LifecycleRoutes: OperatorRouteProvider {
-    let queries: LifecycleQueries
+    let database: PostgresClient
+    let logger: Logger
     let plans: PlanCatalog
     let dunning: DunningPolicy
     let daySeconds: Int64
     let now: @Sendable () -> Date
 
-    public init(queries: LifecycleQueries, plans: PlanCatalog, dunning: DunningPolicy = .seed, daySeconds: Int64 = 86_400,
+    /// Routes reading through `database`; `dunning` and `daySeconds` say when an open case makes
+    /// a payment overdue.
+    public init(database: PostgresClient, logger: Logger, plans: PlanCatalog, dunning: DunningPolicy = .seed, daySeconds: Int64 = 86_400,
                 now: @escaping @Sendable () -> Date = { Date() }) {
-        self.queries = queries
+        self.database = database
+        self.logger = logger
         self.plans = plans
         self.dunning = dunning
         self.daySeconds = daySeconds
@@ -39,36 +45,53 @@ public struct LifecycleRoutes: OperatorRouteProvider {
         }
         routes.get("v1/tenants/:tenant_id/subscription") { _, context in
             let tenant = try context.parameters.value("tenant_id")
-            guard let subscription = try await queries.currentSubscription(tenantID: tenant) else {
-                throw OperatorError.notFound("tenant \(tenant) has no subscription")
+            return try await read { store in
+                guard let subscription = try await store.currentSubscription(tenantID: tenant) else {
+                    throw OperatorError.notFound("tenant \(tenant) has no subscription")
+                }
+                return try await details(subscription, tenantID: tenant, store: store)
             }
-            return try await details(subscription, tenantID: tenant)
         }
         routes.get("v1/subscriptions/:subscription_id") { _, context in
             let id = try context.parameters.value("subscription_id")
-            guard let subscription = try await queries.subscription(id: id) else { throw OperatorError.notFound("no subscription \(id)") }
-            return try await details(subscription, tenantID: try await queries.tenant(of: subscription))
+            return try await read { store in
+                guard let subscription = try await store.subscription(id: id) else { throw OperatorError.notFound("no subscription \(id)") }
+                return try await details(subscription, tenantID: try await store.tenant(of: subscription), store: store)
+            }
         }
         routes.get("v1/tenants/:tenant_id/proration-preview") { request, context in
             try await prorationPreview(tenantID: try context.parameters.value("tenant_id"), query: request.queryValues)
         }
         routes.get("v1/analytics/mrr") { request, _ in try await mrr(query: request.queryValues) }
         routes.get("v1/tenants/:tenant_id/commands") { _, context in
-            CommandsAnswer(commands: try await queries.commands(tenantID: try context.parameters.value("tenant_id")))
+            let tenant = try context.parameters.value("tenant_id")
+            return CommandsAnswer(commands: try await CommandStore.withConnection(on: database, logger: logger) { try await $0.commands(tenantID: tenant) })
         }
         return routes
     }
 
+    /// Runs `body` with the lifecycle store on one connection for the whole request.
+    func read<Result>(_ body: (LifecycleStore) async throws -> sending Result) async throws -> sending Result {
+        try await LifecycleStore.withConnection(on: database, logger: logger, body)
+    }
+
     func entitlements(tenantID: String) async throws -> EntitlementsAnswer {
-        let subscription = try await queries.currentSubscription(tenantID: tenantID)
-        if subscription == nil, try await queries.account(tenantID: tenantID) == nil {
+        try await database.withConnection { connection in
+            try await entitlements(tenantID: tenantID, lifecycle: LifecycleStore(connection: connection, logger: logger),
+                                   dunning: DunningStore(connection: connection, logger: logger))
+        }
+    }
+
+    func entitlements(tenantID: String, lifecycle: LifecycleStore, dunning dunningStore: DunningStore) async throws -> EntitlementsAnswer {
+        let subscription = try await lifecycle.currentSubscription(tenantID: tenantID)
+        if subscription == nil, try await lifecycle.account(tenantID: tenantID) == nil {
             throw OperatorError.notFound("no billing account or subscription for tenant \(tenantID)")
         }
-        let serviceState = try await queries.serviceState(tenantID: tenantID)
+        let serviceState = try await dunningStore.serviceState(tenantID: tenantID)
         let plan = subscription?.tier.map { plans[$0] }
         var computed = Entitlements.compute(plan: plan, status: subscription?.status, serviceState: serviceState,
                                             restrictions: plans.restrictions)
-        let openCases = try await queries.openDunningCases(tenantID: tenantID)
+        let openCases = try await dunningStore.openCases(tenantID: tenantID).map(\.dunningCase)
         let overdue = DunningCases.paymentOverdue(openCases: openCases, now: Int64(now().timeIntervalSince1970), policy: dunning,
                                                   daySeconds: daySeconds)
         if let subscription, subscription.tier == nil {
@@ -81,21 +104,23 @@ public struct LifecycleRoutes: OperatorRouteProvider {
             openDunningCases: openCases.count)
     }
 
-    func details(_ subscription: SubscriptionRecord, tenantID: String?) async throws -> SubscriptionAnswer {
+    func details(_ subscription: SubscriptionRecord, tenantID: String?, store: LifecycleStore) async throws -> SubscriptionAnswer {
         let id = subscription.stripeSubscriptionID
-        return SubscriptionAnswer(tenantID: tenantID, subscription: subscription, items: try await queries.items(subscriptionID: id),
-                                  invoices: try await queries.invoices(subscriptionID: id),
-                                  transitions: try await queries.transitions(subscriptionID: id))
+        return SubscriptionAnswer(tenantID: tenantID, subscription: subscription, items: try await store.items(subscriptionID: id),
+                                  invoices: try await store.invoices(subscriptionID: id),
+                                  transitions: try await store.transitions(subscriptionID: id))
     }
 
     func prorationPreview(tenantID: String, query: [String: String]) async throws -> ProrationAnswer {
         guard let name = query["plan"], let tier = PlanTier(rawValue: name) else {
             throw OperatorError.badRequest("plan must be developer, team or enterprise")
         }
-        guard let subscription = try await queries.currentSubscription(tenantID: tenantID) else {
-            throw OperatorError.notFound("tenant \(tenantID) has no subscription")
+        let (subscription, items) = try await read { store in
+            guard let subscription = try await store.currentSubscription(tenantID: tenantID) else {
+                throw OperatorError.notFound("tenant \(tenantID) has no subscription")
+            }
+            return (subscription, try await store.items(subscriptionID: subscription.stripeSubscriptionID))
         }
-        let items = try await queries.items(subscriptionID: subscription.stripeSubscriptionID)
         guard let item = items.first, let unitAmount = item.unitAmount, let start = subscription.currentPeriodStart,
               let end = subscription.currentPeriodEnd else {
             throw OperatorError(status: .conflict, code: "no_current_period", reason: "the subscription has no priced item or current period")
@@ -151,7 +176,8 @@ extension LifecycleRoutes {
         guard last >= first else { throw OperatorError.badRequest("end_date is before start_date") }
         let end = last.startSeconds + 86_400
         let currency = plans[.team].monthlyPrice.currency.code
-        let movements = try await queries.movements(before: Date(timeIntervalSince1970: TimeInterval(end)), currency: currency).map {
+        let recorded = try await read { try await $0.movements(before: Date(timeIntervalSince1970: TimeInterval(end)), currency: currency) }
+        let movements = recorded.map {
             MRRReport.Movement(subscriptionID: $0.stripeSubscriptionID, customerID: $0.stripeCustomerID, tier: $0.tier, kind: $0.kind,
                                from: $0.fromMRR, to: $0.toMRR, at: Int64($0.occurredAt.timeIntervalSince1970), eventID: $0.eventID)
         }

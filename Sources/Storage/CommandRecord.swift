@@ -5,9 +5,10 @@ import PostgresNIO
 
 /// `lifecycle_commands`: one row per platform command, with its outcome.
 public struct CommandRecord: LifecycleRecord {
-    public static let table = "lifecycle_commands"
-    public static let key = ["command_id"]
+    package static let table = "lifecycle_commands"
+    package static let key = ["command_id"]
 
+    /// Where a command stands.
     public enum Status: String, Codable, Sendable {
         /// Stripe accepted the calls; waiting for the webhook that shows the change.
         case sent
@@ -19,24 +20,36 @@ public struct CommandRecord: LifecycleRecord {
         case failed
     }
 
+    /// The platform's command id (its idempotency key).
     public var commandID: String
+    /// The platform's tenant id.
     public var tenantID: String
+    /// The command: `change_plan`, `cancel` or `reactivate`.
     public var type: String
+    /// The command's body as the platform sent it.
     public var request: [String: JSONValue]
+    /// The subscription it acted on, once known.
     public var stripeSubscriptionID: String?
+    /// Where it stands now.
     public var status: Status
+    /// Why it was rejected or failed.
     public var reason: String?
+    /// The price the subscription must show for the command to be confirmed.
     public var expectPriceID: String?
+    /// The `cancel_at_period_end` it must show.
     public var expectCancelAtPeriodEnd: Bool?
+    /// The status it must show.
     public var expectStatus: SubscriptionStatus?
+    /// Stripe's request ids of the calls made, for support.
     public var stripeRequestIDs: [String]
 
-    public enum CodingKeys: String, CodingKey, CaseIterable {
+    package enum CodingKeys: String, CodingKey, CaseIterable {
         case commandID = "command_id", tenantID = "tenant_id", type, request, stripeSubscriptionID = "stripe_subscription_id"
         case status, reason, expectPriceID = "expect_price_id", expectCancelAtPeriodEnd = "expect_cancel_at_period_end"
         case expectStatus = "expect_status", stripeRequestIDs = "stripe_request_ids"
     }
 
+    /// A command's outcome, as the executor records it.
     public init(commandID: String, tenantID: String, type: String, request: [String: JSONValue], stripeSubscriptionID: String?,
                 status: Status, reason: String? = nil, expectPriceID: String? = nil, expectCancelAtPeriodEnd: Bool? = nil,
                 expectStatus: SubscriptionStatus? = nil, stripeRequestIDs: [String] = []) {

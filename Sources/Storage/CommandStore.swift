@@ -3,9 +3,20 @@ import Foundation
 import Logging
 import PostgresNIO
 
-public enum CommandStore {
+/// `lifecycle_commands`: what the platform asked of a subscription, what Stripe answered, and
+/// whether a webhook has since shown the expected state.
+public struct CommandStore: PostgresStore {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// A store over `connection`, logging to `logger`.
+    public init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
     /// Records the command's outcome (a command run again after a failure replaces it).
-    public static func record(_ command: CommandRecord, on connection: PostgresConnection, logger: Logger) async throws {
+    public func record(_ command: CommandRecord) async throws {
         let columns = CommandRecord.columns.joined(separator: ", ")
         let updates = CommandRecord.columns.filter { $0 != "command_id" }.map { "\($0) = EXCLUDED.\($0)" } + ["updated_at = now()"]
         let sql = """
@@ -13,15 +24,14 @@ public enum CommandStore {
             SELECT \(columns) FROM jsonb_populate_recordset(NULL::lifecycle_commands, $1::jsonb)
             ON CONFLICT (command_id) DO UPDATE SET \(updates.joined(separator: ", "))
             """
-        var binds = PostgresBindings()
-        binds.append(try RecordCoding.json([command]))
-        _ = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+        _ = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: PostgresConnection.binds(try RecordCoding.json([command]))),
+                                       logger: logger).collect()
     }
 
     /// Marks as confirmed the sent commands whose expected state these snapshots show; returns
     /// how many.
     @discardableResult
-    public static func confirm(by subscriptions: [SubscriptionRecord], on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    public func confirm(by subscriptions: [SubscriptionRecord]) async throws -> Int {
         guard !subscriptions.isEmpty else { return 0 }
         // Arrays cannot carry NULLs through postgres-nio's encoders: "" stands for none.
         let rows = try await connection.query("""
@@ -38,5 +48,12 @@ public enum CommandStore {
         var confirmed = 0
         for try await _ in rows { confirmed += 1 }
         return confirmed
+    }
+
+    /// The tenant's commands, newest first.
+    public func commands(tenantID: String, limit: Int = 100) async throws -> [CommandRecord] {
+        try await connection.records(CommandRecord.self, """
+            SELECT to_jsonb(c)::text FROM lifecycle_commands c WHERE tenant_id = \(tenantID) ORDER BY created_at DESC LIMIT \(limit)
+            """, logger: logger)
     }
 }

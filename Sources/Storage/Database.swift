@@ -3,9 +3,12 @@ import PostgresNIO
 
 /// The connection pool to PostgreSQL. Run ``client`` as a `Service` (it is one).
 public struct Database: Sendable {
+    /// Where the database is.
     public let configuration: DatabaseConfiguration
+    /// The pool; stores run on connections leased from it.
     public let client: PostgresClient
 
+    /// A pool for `configuration`; it connects once ``client`` runs.
     public init(configuration: DatabaseConfiguration, logger: Logger) {
         self.configuration = configuration
         self.client = PostgresClient(configuration: configuration.clientConfiguration, backgroundLogger: logger)

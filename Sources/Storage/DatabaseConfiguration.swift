@@ -7,15 +7,22 @@ import PostgresNIO
 /// `?sslmode=disable|prefer|require` picks TLS (default `disable`, as the local cluster is on
 /// loopback). The password never appears in ``redactedDescription`` or in errors.
 public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
+    /// The server's host name or address.
     public var host: String
+    /// The server's TCP port.
     public var port: Int
+    /// The role to log in as.
     public var user: String
+    /// The role's password, if it needs one. Never logged.
     public var password: String?
+    /// The database name.
     public var database: String
+    /// `disable`, `prefer` or `require`.
     public var sslMode: String
     /// Connections the pool may open at most.
     public var maximumConnections: Int
 
+    /// A configuration from its parts.
     public init(host: String, port: Int = 5432, user: String, password: String?, database: String,
                 sslMode: String = "disable", maximumConnections: Int = 20) {
         self.host = host
@@ -27,6 +34,8 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         self.maximumConnections = maximumConnections
     }
 
+    /// Parses `postgres://user:password@host:port/database[?sslmode=…&max_connections=…]`; a wrong URL throws
+    /// ``StorageError/invalidURL(reason:)`` saying what to fix.
     public init(url string: String) throws(StorageError) {
         guard let components = URLComponents(string: string), let scheme = components.scheme,
               scheme == "postgres" || scheme == "postgresql" else {
@@ -57,6 +66,7 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     /// Printing a configuration shows the URL without the password.
     public var description: String { redactedDescription }
 
+    /// The URL without the password, for logs.
     public var redactedDescription: String { "postgres://\(user)@\(host):\(port)/\(database)" }
 
     /// The same server, another database (tests create throw-away databases).

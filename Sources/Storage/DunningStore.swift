@@ -3,63 +3,78 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Reads and writes dunning cases and steps, inside the caller's transaction.
-public struct DunningStore: Sendable {
-    public let connection: PostgresConnection
-    public let logger: Logger
+/// Dunning cases, their steps and tasks, and the tenants' service states. The dunning consumer
+/// and the scheduler run it inside their transactions (the `FOR UPDATE` reads lock for the rest
+/// of it); the read routes run it on a leased connection.
+public struct DunningStore: PostgresStore {
+    let connection: PostgresConnection
+    let logger: Logger
 
+    /// A store over `connection`, logging to `logger`.
     public init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
     }
 
     /// The invoice's case, locked for this transaction.
-    public func caseForInvoice(_ invoiceID: String) async throws -> CaseRecord? {
-        try await rows(CaseRecord.self, "SELECT to_jsonb(c)::text FROM dunning_cases c WHERE stripe_invoice_id = \(invoiceID) FOR UPDATE").first
+    public func dunningCase(invoiceID: String) async throws -> CaseRecord? {
+        try await connection.records(CaseRecord.self, """
+            SELECT to_jsonb(c)::text FROM dunning_cases c WHERE stripe_invoice_id = \(invoiceID) FOR UPDATE
+            """, logger: logger).first
     }
 
-    public func caseByID(_ caseID: String, lock: Bool = true) async throws -> CaseRecord? {
+    /// The case with id `caseID`; locked for this transaction when `lock`.
+    public func dunningCase(id caseID: String, lock: Bool = true) async throws -> CaseRecord? {
         let query: PostgresQuery = lock
             ? "SELECT to_jsonb(c)::text FROM dunning_cases c WHERE case_id = \(caseID) FOR UPDATE"
             : "SELECT to_jsonb(c)::text FROM dunning_cases c WHERE case_id = \(caseID)"
-        return try await rows(CaseRecord.self, query).first
+        return try await connection.records(CaseRecord.self, query, logger: logger).first
     }
 
     /// The tenant's open cases, oldest first.
     public func openCases(tenantID: String) async throws -> [CaseRecord] {
-        try await rows(CaseRecord.self, """
+        try await connection.records(CaseRecord.self, """
             SELECT to_jsonb(c)::text FROM dunning_cases c WHERE tenant_id = \(tenantID) AND status = 'open' ORDER BY opened_at, case_id
-            """)
+            """, logger: logger)
     }
 
     /// Open cases of a subscription, or of a customer, locked.
     public func openCases(subscriptionID: String? = nil, customerID: String? = nil) async throws -> [CaseRecord] {
-        try await rows(CaseRecord.self, """
+        try await connection.records(CaseRecord.self, """
             SELECT to_jsonb(c)::text FROM dunning_cases c
              WHERE status = 'open' AND (stripe_subscription_id = \(subscriptionID) OR stripe_customer_id = \(customerID))
              ORDER BY opened_at, case_id FOR UPDATE
-            """)
+            """, logger: logger)
     }
 
+    /// Opens a case with its planned steps.
     public func insert(_ record: CaseRecord, steps: [StepRecord]) async throws {
-        try await LifecycleStore.insert([record], on: connection, logger: logger)
-        try await LifecycleStore.insert(steps, on: connection, logger: logger)
+        try await connection.insert([record], logger: logger)
+        try await connection.insert(steps, logger: logger)
     }
 
+    /// Writes the case's new state.
     public func save(_ record: CaseRecord) async throws {
-        try await LifecycleStore.upsert([record], versioned: false, on: connection, logger: logger)
+        try await connection.upsert([record], versioned: false, logger: logger)
     }
 
+    /// The case's steps, in the order they are due.
     public func steps(caseID: String) async throws -> [StepRecord] {
-        try await rows(StepRecord.self, "SELECT to_jsonb(s)::text FROM dunning_steps s WHERE case_id = \(caseID) ORDER BY due_at, step_key")
+        try await connection.records(StepRecord.self, """
+            SELECT to_jsonb(s)::text FROM dunning_steps s WHERE case_id = \(caseID) ORDER BY due_at, step_key
+            """, logger: logger)
     }
 
+    /// One step of a case, locked for this transaction.
     public func step(caseID: String, key: String) async throws -> StepRecord? {
-        try await rows(StepRecord.self, "SELECT to_jsonb(s)::text FROM dunning_steps s WHERE case_id = \(caseID) AND step_key = \(key) FOR UPDATE").first
+        try await connection.records(StepRecord.self, """
+            SELECT to_jsonb(s)::text FROM dunning_steps s WHERE case_id = \(caseID) AND step_key = \(key) FOR UPDATE
+            """, logger: logger).first
     }
 
+    /// Adds a step to a case (one the plan did not have when the case opened).
     public func addStep(_ step: StepRecord) async throws {
-        try await LifecycleStore.insert([step], on: connection, logger: logger)
+        try await connection.insert([step], logger: logger)
     }
 
     /// Records a step's end: done, skipped or failed, with why and what happened.
@@ -93,6 +108,7 @@ public struct DunningStore: Sendable {
         return previous
     }
 
+    /// Records a task for people (for example an account manager's call) once per step.
     public func addTask(caseID: String, key: String, tenantID: String?, kind: String) async throws {
         _ = try await connection.query("""
             INSERT INTO dunning_tasks (case_id, step_key, tenant_id, kind) VALUES (\(caseID), \(key), \(tenantID), \(kind))
@@ -128,12 +144,19 @@ public struct DunningStore: Sendable {
             """, logger: logger).collect()
     }
 
-    func rows<Record: LifecycleRecord>(_: Record.Type, _ query: PostgresQuery) async throws -> [Record] {
-        let decoder = RecordCoding.decoder
-        var records: [Record] = []
-        for try await json in try await connection.query(query, logger: logger).decode(String.self) {
-            records.append(try decoder.decode(Record.self, from: Data(json.utf8)))
-        }
-        return records
+    /// Cases, newest first, filtered by status and tenant when given.
+    public func cases(status: DunningCase.Status?, tenantID: String?, limit: Int) async throws -> [CaseRecord] {
+        try await connection.records(CaseRecord.self, """
+            SELECT to_jsonb(c)::text FROM dunning_cases c
+             WHERE (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue)) AND (\(tenantID)::text IS NULL OR tenant_id = \(tenantID))
+             ORDER BY opened_at DESC LIMIT \(limit)
+            """, logger: logger)
+    }
+
+    /// The service state dunning set for the tenant (normal when none).
+    public func serviceState(tenantID: String) async throws -> ServiceState {
+        let rows = try await connection.query("SELECT state FROM tenant_service_states WHERE tenant_id = \(tenantID)", logger: logger)
+        for try await state in rows.decode(String.self) { return ServiceState(rawValue: state) ?? .normal }
+        return .normal
     }
 }

@@ -3,13 +3,27 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Reads and writes the lifecycle tables. Rows travel as JSON, so a batch of any size is one
-/// statement per table.
-public enum LifecycleStore {
-    /// Serialises batches that touch the same objects: a transaction-scoped advisory lock per
-    /// object id, taken in sorted order (so two batches cannot deadlock on them). Rows that do
-    /// not exist yet cannot be locked with `FOR UPDATE`; these locks cover them too.
-    public static func lock(objectIDs: Set<String>, on connection: PostgresConnection, logger: Logger) async throws {
+/// The lifecycle tables: billing accounts, subscriptions and their items, invoices, status
+/// transitions, stale snapshots and MRR movements.
+///
+/// The lifecycle consumer takes ``lock(objectIDs:)``, reads a ``snapshot(customerIDs:subscriptionIDs:invoiceIDs:)``
+/// and writes ``save(_:)`` in its inbox transaction; the read routes and the other consumers
+/// use the reads.
+public struct LifecycleStore: PostgresStore {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// A store over `connection`, logging to `logger`.
+    public init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Serialises transactions that touch the same objects: a transaction-scoped advisory lock
+    /// per object id, taken in sorted order (so two batches cannot deadlock on them). Rows that
+    /// do not exist yet cannot be locked with `FOR UPDATE`; these locks cover them too. Call it
+    /// inside a transaction.
+    public func lock(objectIDs: Set<String>) async throws {
         guard !objectIDs.isEmpty else { return }
         let ids = objectIDs.sorted()
         _ = try await connection.query(
@@ -17,9 +31,8 @@ public enum LifecycleStore {
             logger: logger).collect()
     }
 
-    /// Loads the rows of the given objects (take ``lock(objectIDs:on:logger:)`` first).
-    public static func load(customerIDs: Set<String>, subscriptionIDs: Set<String>, invoiceIDs: Set<String>,
-                            on connection: PostgresConnection, logger: Logger) async throws -> LifecycleSnapshot {
+    /// The rows of the given objects (take ``lock(objectIDs:)`` first).
+    public func snapshot(customerIDs: Set<String>, subscriptionIDs: Set<String>, invoiceIDs: Set<String>) async throws -> LifecycleSnapshot {
         var snapshot = LifecycleSnapshot()
         guard !(customerIDs.isEmpty && subscriptionIDs.isEmpty && invoiceIDs.isEmpty) else { return snapshot }
         let customers = Array(customerIDs), subscriptions = Array(subscriptionIDs), invoices = Array(invoiceIDs)
@@ -53,12 +66,13 @@ public enum LifecycleStore {
         return snapshot
     }
 
-    /// Writes `changes`. Object rows are only ever replaced by a newer version, whatever the
-    /// caller decided, so the tables never go back in time.
-    public static func save(_ changes: LifecycleChanges, on connection: PostgresConnection, logger: Logger) async throws {
-        try await upsert(changes.accounts, versioned: true, on: connection, logger: logger)
-        try await upsert(changes.subscriptions, versioned: true, on: connection, logger: logger)
-        try await CommandStore.confirm(by: changes.subscriptions, on: connection, logger: logger)
+    /// Writes `changes`, and confirms the commands whose effect the new subscription rows show.
+    /// Object rows are only ever replaced by a newer version, whatever the caller decided, so
+    /// the tables never go back in time.
+    public func save(_ changes: LifecycleChanges) async throws {
+        try await connection.upsert(changes.accounts, versioned: true, logger: logger)
+        try await connection.upsert(changes.subscriptions, versioned: true, logger: logger)
+        try await CommandStore(connection: connection, logger: logger).confirm(by: changes.subscriptions)
         if !changes.items.isEmpty {
             let subscriptionIDs = Array(changes.items.keys)
             let keep = changes.items.values.flatMap { $0.map(\.stripeItemID) }
@@ -66,60 +80,84 @@ public enum LifecycleStore {
                 DELETE FROM subscription_items
                  WHERE stripe_subscription_id = ANY(\(subscriptionIDs)::text[]) AND NOT (stripe_item_id = ANY(\(keep)::text[]))
                 """, logger: logger).collect()
-            try await upsert(changes.items.values.flatMap { $0 }, versioned: false, on: connection, logger: logger)
+            try await connection.upsert(changes.items.values.flatMap { $0 }, versioned: false, logger: logger)
         }
-        try await upsert(changes.invoices, versioned: true, on: connection, logger: logger)
-        try await insert(changes.transitions, on: connection, logger: logger)
-        try await insert(changes.staleSnapshots, on: connection, logger: logger)
-        try await insert(changes.movements, on: connection, logger: logger)
+        try await connection.upsert(changes.invoices, versioned: true, logger: logger)
+        try await connection.insert(changes.transitions, logger: logger)
+        try await connection.insert(changes.staleSnapshots, logger: logger)
+        try await connection.insert(changes.movements, logger: logger)
     }
 
-    static func upsert<Record: LifecycleRecord>(_ records: [Record], versioned: Bool, on connection: PostgresConnection,
-                                                 logger: Logger) async throws {
-        guard !records.isEmpty else { return }
-        let json = try RecordCoding.json(records)
-        _ = try await connection.query(PostgresQuery(unsafeSQL: upsertSQL(Record.self, versioned: versioned), binds: binds(json)),
-                                       logger: logger).collect()
+    /// The tenant's billing account (the most recently updated, if several customers name it).
+    public func account(tenantID: String) async throws -> AccountRecord? {
+        try await connection.records(AccountRecord.self, """
+            SELECT to_jsonb(a)::text FROM billing_accounts a WHERE tenant_id = \(tenantID)
+             ORDER BY deleted, last_event_created DESC LIMIT 1
+            """, logger: logger).first
     }
 
-    static func insert<Record: LifecycleRecord>(_ records: [Record], on connection: PostgresConnection, logger: Logger) async throws {
-        guard !records.isEmpty else { return }
-        let json = try RecordCoding.json(records)
-        _ = try await connection.query(PostgresQuery(unsafeSQL: insertSQL(Record.self), binds: binds(json)), logger: logger).collect()
+    /// The tenant's current subscription: a live one before an ended one, then the newest.
+    public func currentSubscription(tenantID: String) async throws -> SubscriptionRecord? {
+        try await connection.records(SubscriptionRecord.self, """
+            SELECT to_jsonb(s)::text FROM subscriptions s
+              LEFT JOIN billing_accounts a ON a.stripe_customer_id = s.stripe_customer_id
+             WHERE coalesce(s.tenant_id, a.tenant_id) = \(tenantID)
+             ORDER BY s.status IN ('canceled', 'incomplete_expired'), s.created DESC NULLS LAST, s.last_event_created DESC
+             LIMIT 1
+            """, logger: logger).first
     }
 
-    static func binds(_ json: String) -> PostgresBindings {
-        var binds = PostgresBindings()
-        binds.append(json)
-        return binds
+    /// The subscription with Stripe id `id`, if this worker has seen it.
+    public func subscription(id: String) async throws -> SubscriptionRecord? {
+        try await connection.records(SubscriptionRecord.self,
+                                     "SELECT to_jsonb(s)::text FROM subscriptions s WHERE stripe_subscription_id = \(id)",
+                                     logger: logger).first
     }
 
-    /// `INSERT … SELECT … FROM jsonb_populate_recordset … ON CONFLICT DO UPDATE`, the update
-    /// guarded by the row version when `versioned` (compared byte-wise, as Swift compares ids).
-    static func upsertSQL<Record: LifecycleRecord>(_: Record.Type, versioned: Bool) -> String {
-        let columns = Record.columns.joined(separator: ", ")
-        var updates = Record.columns.filter { !Record.key.contains($0) }.map { "\($0) = EXCLUDED.\($0)" }
-        var guardClause = ""
-        if versioned {
-            updates.append("updated_at = now()")
-            guardClause = """
-                 WHERE (\(Record.table).last_event_created, \(Record.table).last_event_id COLLATE "C")
-                     < (EXCLUDED.last_event_created, EXCLUDED.last_event_id COLLATE "C")
-                """
-        }
-        return """
-            INSERT INTO \(Record.table) (\(columns))
-            SELECT \(columns) FROM jsonb_populate_recordset(NULL::\(Record.table), $1::jsonb)
-            ON CONFLICT (\(Record.key.joined(separator: ", "))) DO UPDATE SET \(updates.joined(separator: ", "))\(guardClause)
-            """
+    /// The tenant a subscription belongs to (its own metadata, else its customer's).
+    public func tenant(of subscription: SubscriptionRecord) async throws -> String? {
+        if let tenant = subscription.tenantID { return tenant }
+        let rows = try await connection.query(
+            "SELECT tenant_id FROM billing_accounts WHERE stripe_customer_id = \(subscription.stripeCustomerID)", logger: logger)
+        for try await tenant in rows.decode(String?.self) { return tenant }
+        return nil
     }
 
-    static func insertSQL<Record: LifecycleRecord>(_: Record.Type) -> String {
-        let columns = Record.columns.joined(separator: ", ")
-        return """
-            INSERT INTO \(Record.table) (\(columns))
-            SELECT \(columns) FROM jsonb_populate_recordset(NULL::\(Record.table), $1::jsonb)
-            ON CONFLICT DO NOTHING
-            """
+    /// The subscription's items, by item id.
+    public func items(subscriptionID: String) async throws -> [SubscriptionItemRecord] {
+        try await connection.records(SubscriptionItemRecord.self, """
+            SELECT to_jsonb(i)::text FROM subscription_items i WHERE stripe_subscription_id = \(subscriptionID) ORDER BY stripe_item_id
+            """, logger: logger)
+    }
+
+    /// The subscription's invoices, newest first.
+    public func invoices(subscriptionID: String, limit: Int = 50) async throws -> [InvoiceRecord] {
+        try await connection.records(InvoiceRecord.self, """
+            SELECT to_jsonb(i)::text FROM invoices i WHERE stripe_subscription_id = \(subscriptionID)
+             ORDER BY created DESC NULLS LAST, last_event_created DESC LIMIT \(limit)
+            """, logger: logger)
+    }
+
+    /// The subscription's newest open invoice.
+    public func openInvoice(subscriptionID: String) async throws -> InvoiceRecord? {
+        try await connection.records(InvoiceRecord.self, """
+            SELECT to_jsonb(i)::text FROM invoices i WHERE stripe_subscription_id = \(subscriptionID) AND status = 'open'
+             ORDER BY created DESC NULLS LAST LIMIT 1
+            """, logger: logger).first
+    }
+
+    /// The subscription's status changes, in the order Stripe made them.
+    public func transitions(subscriptionID: String) async throws -> [TransitionRecord] {
+        try await connection.records(TransitionRecord.self, """
+            SELECT to_jsonb(t)::text FROM subscription_transitions t WHERE stripe_subscription_id = \(subscriptionID)
+             ORDER BY event_created, event_id COLLATE "C"
+            """, logger: logger)
+    }
+
+    /// Every MRR movement in `currency` before `end`, for the revenue report.
+    public func movements(before end: Date, currency: String) async throws -> [MRRMovementRecord] {
+        try await connection.records(MRRMovementRecord.self, """
+            SELECT to_jsonb(m)::text FROM mrr_movements m WHERE occurred_at < \(end) AND currency = \(currency)
+            """, logger: logger)
     }
 }

@@ -10,8 +10,9 @@ public struct Migrator: Sendable {
     /// The advisory lock key; any constant unique to this application.
     static let lockKey: Int64 = 0x6269_6c6c_696e_67  // "billing"
 
-    public let migrations: [Migration]
+    let migrations: [Migration]
 
+    /// A migrator for `migrations` (every migration of this project unless a test gives its own).
     public init(migrations: [Migration] = Migration.all) {
         self.migrations = migrations
     }
@@ -19,17 +20,7 @@ public struct Migrator: Sendable {
     /// Returns the versions applied by this run (empty when the schema was current).
     @discardableResult
     public func migrate(_ client: PostgresClient, logger: Logger) async throws -> [Int] {
-        do {
-            return try await migrateInTransaction(client, logger: logger)
-        } catch let error as PostgresTransactionError {
-            // Surface what failed inside the transaction rather than postgres-nio's wrapper.
-            if let cause = error.closureError { throw cause }
-            throw error
-        }
-    }
-
-    private func migrateInTransaction(_ client: PostgresClient, logger: Logger) async throws -> [Int] {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -2,15 +2,18 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// The outbox's reads and writes. Each call is its own statement on the pool (autocommit):
-/// a row's status must survive whatever happens to the request that created it, because the
-/// message it stands for has left the building.
-public struct NotificationStore: Sendable {
-    let client: PostgresClient
+/// The outbox (`notifications`) and the tenants' webhook endpoints.
+///
+/// Run it outside a transaction (``PostgresStore/withConnection(on:logger:_:)``), so each call
+/// commits on its own: a row's status must survive whatever happens to the request that created
+/// it, because the message it stands for has left the building.
+public struct NotificationStore: PostgresStore {
+    let connection: PostgresConnection
     let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
-        self.client = client
+    /// A store over `connection`, logging to `logger`.
+    public init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
         self.logger = logger
     }
 
@@ -33,7 +36,7 @@ public struct NotificationStore: Sendable {
         let json = String(decoding: try RecordCoding.encoder.encode(records), as: UTF8.self)
         let leaseSeconds = Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
         var claims: [String: Claim] = [:]
-        let claimed = try await client.query("""
+        let claimed = try await connection.query("""
             INSERT INTO notifications AS n (delivery_key, request_key, tenant_id, template, channel, role, recipient, status, attempts,
                                            sending_since)
             SELECT delivery_key, request_key, tenant_id, template, channel, role, recipient, 'sending', 1, now()
@@ -46,7 +49,7 @@ public struct NotificationStore: Sendable {
         for try await (key, attempt) in claimed.decode((String, Int).self) { claims[key] = .claimed(attempt: attempt) }
         let others = records.map(\.deliveryKey).filter { claims[$0] == nil }
         guard !others.isEmpty else { return claims }
-        let rows = try await client.query("SELECT delivery_key, status FROM notifications WHERE delivery_key = ANY(\(others))", logger: logger)
+        let rows = try await connection.query("SELECT delivery_key, status FROM notifications WHERE delivery_key = ANY(\(others))", logger: logger)
         for try await (key, text) in rows.decode((String, String).self) {
             let status = NotificationRecord.Status(rawValue: text)
             claims[key] = status == .sent || status == .failed ? .settled(status ?? .failed) : .heldElsewhere
@@ -58,7 +61,7 @@ public struct NotificationStore: Sendable {
     /// for the next attempt.
     public func finish(_ deliveryKey: String, status: NotificationRecord.Status, error: String?, providerResponse: String?,
                        subject: String?) async throws {
-        try await client.query("""
+        try await connection.query("""
             UPDATE notifications
                SET status = \(status.rawValue), last_error = coalesce(\(error), last_error),
                    provider_response = coalesce(\(providerResponse), provider_response), subject = coalesce(\(subject), subject),
@@ -69,8 +72,8 @@ public struct NotificationStore: Sendable {
     }
 
     /// A tenant's notifications, newest first.
-    public func list(tenantID: String, status: NotificationRecord.Status?, limit: Int) async throws -> [NotificationRecord] {
-        let rows = try await client.query("""
+    public func notifications(tenantID: String, status: NotificationRecord.Status?, limit: Int) async throws -> [NotificationRecord] {
+        let rows = try await connection.query("""
             SELECT to_jsonb(n)::text FROM notifications n
              WHERE tenant_id = \(tenantID) AND (\(status?.rawValue)::text IS NULL OR status = \(status?.rawValue))
              ORDER BY created_at DESC, delivery_key LIMIT \(limit)
@@ -84,7 +87,7 @@ public struct NotificationStore: Sendable {
 
     /// The rows one request made.
     public func deliveries(requestKey: String) async throws -> [NotificationRecord] {
-        let rows = try await client.query("""
+        let rows = try await connection.query("""
             SELECT to_jsonb(n)::text FROM notifications n WHERE request_key = \(requestKey) ORDER BY delivery_key
             """, logger: logger)
         var records: [NotificationRecord] = []
@@ -97,7 +100,7 @@ public struct NotificationStore: Sendable {
     /// Who a tenant's notifications go to: its billing account's contacts and company (the most
     /// recently updated account, if several customers name the tenant) and its webhook endpoint.
     public func recipients(tenantID: String) async throws -> TenantRecipients {
-        let rows = try await client.query("""
+        let rows = try await connection.query("""
             SELECT (SELECT contacts::text FROM billing_accounts WHERE tenant_id = t.id ORDER BY deleted, last_event_created DESC LIMIT 1),
                    (SELECT company FROM billing_accounts WHERE tenant_id = t.id ORDER BY deleted, last_event_created DESC LIMIT 1),
                    w.url, w.secret
@@ -111,8 +114,9 @@ public struct NotificationStore: Sendable {
         return TenantRecipients(contacts: [:], company: nil, webhook: nil)
     }
 
+    /// The tenant's webhook endpoint, if it has one.
     public func webhookEndpoint(tenantID: String) async throws -> WebhookEndpointRecord? {
-        let rows = try await client.query("""
+        let rows = try await connection.query("""
             SELECT tenant_id, url, secret FROM notification_webhooks WHERE tenant_id = \(tenantID)
             """, logger: logger)
         for try await (tenant, url, secret) in rows.decode((String, String, String).self) {
@@ -121,16 +125,17 @@ public struct NotificationStore: Sendable {
         return nil
     }
 
+    /// Sets (or replaces) the tenant's webhook endpoint.
     public func setWebhookEndpoint(_ endpoint: WebhookEndpointRecord) async throws {
-        try await client.query("""
+        try await connection.query("""
             INSERT INTO notification_webhooks (tenant_id, url, secret) VALUES (\(endpoint.tenantID), \(endpoint.url), \(endpoint.secret))
             ON CONFLICT (tenant_id) DO UPDATE SET url = excluded.url, secret = excluded.secret, updated_at = now()
             """, logger: logger)
     }
 
-    /// Returns whether there was one to remove.
+    /// Removes the tenant's webhook endpoint; returns whether there was one.
     public func removeWebhookEndpoint(tenantID: String) async throws -> Bool {
-        let rows = try await client.query("DELETE FROM notification_webhooks WHERE tenant_id = \(tenantID) RETURNING 1", logger: logger)
+        let rows = try await connection.query("DELETE FROM notification_webhooks WHERE tenant_id = \(tenantID) RETURNING 1", logger: logger)
         for try await _ in rows { return true }
         return false
     }

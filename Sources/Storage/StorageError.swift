@@ -11,6 +11,7 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     /// The database has migrations this build does not know: it is older than the schema.
     case unknownMigrations(versions: [Int])
 
+    /// What went wrong, in one line.
     public var description: String {
         switch self {
         case .invalidURL(let reason): "invalid database URL: \(reason)"

@@ -3,31 +3,19 @@ import Logging
 import PostgresNIO
 
 /// `stripe_events`: every Stripe event once, with its raw payload.
-public enum StripeEventStore {
-    /// One event as archived.
-    public struct Event: Sendable, Equatable {
-        public var id: String
-        public var type: String
-        /// Unix seconds.
-        public var created: Int64
-        public var livemode: Bool?
-        public var apiVersion: String?
-        /// The raw JSON body, as Stripe sent it.
-        public var payload: String
+public struct StripeEventStore: PostgresStore {
+    let connection: PostgresConnection
+    let logger: Logger
 
-        public init(id: String, type: String, created: Int64, livemode: Bool?, apiVersion: String?, payload: String) {
-            self.id = id
-            self.type = type
-            self.created = created
-            self.livemode = livemode
-            self.apiVersion = apiVersion
-            self.payload = payload
-        }
+    /// A store over `connection`, logging to `logger`.
+    public init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
     }
 
     /// Stores the events whose ids are not there yet, in one statement; returns how many were new.
     @discardableResult
-    public static func insert(_ events: [Event], on connection: PostgresConnection, logger: Logger) async throws -> Int {
+    public func insert(_ events: [StripeEventRecord]) async throws -> Int {
         guard !events.isEmpty else { return 0 }
         // Arrays cannot carry NULLs through postgres-nio's encoders: "" stands for none.
         let rows = try await connection.query("""

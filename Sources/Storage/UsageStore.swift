@@ -3,11 +3,13 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// `usage_events` and `usage_totals`, inside the caller's transaction.
-public struct UsageStore: Sendable {
+/// `usage_events`, `usage_totals` and `usage_alerts`. The usage consumer writes in its inbox
+/// transaction; the read routes read recorded usage by time range.
+public struct UsageStore: PostgresStore {
     let connection: PostgresConnection
     let logger: Logger
 
+    /// A store over `connection`, logging to `logger`.
     public init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
@@ -59,7 +61,7 @@ public struct UsageStore: Sendable {
 
     /// Stored events that are not attributed yet, of tenants that have a live subscription now
     /// (locked, so two passes never take the same ones).
-    public func unattributed(limit: Int) async throws -> [UsageEventRecord] {
+    public func unattributedEvents(limit: Int) async throws -> [UsageEventRecord] {
         let rows = try await connection.query("""
             SELECT e.event_id, e.tenant_id, e.metric, e.units, e.occurred_at FROM usage_events e
              WHERE NOT e.attributed AND EXISTS (
@@ -105,6 +107,90 @@ public struct UsageStore: Sendable {
             recorded.append(UsageAlertRecord(tenantID: tenant, metric: metric, windowEnd: end, threshold: threshold, usedUnits: used))
         }
         return recorded
+    }
+
+    /// Every metric the tenant reported in `[start, end)`: the sum, the last value (by time,
+    /// then event id), the maximum, and the sum since `dayStart`.
+    public func totals(tenantID: String, start: Date, end: Date, dayStart: Date) async throws -> [UsageTotals] {
+        let rows = try await connection.query("""
+            SELECT metric, count(*)::bigint, sum(units)::bigint, (array_agg(units ORDER BY occurred_at DESC, event_id DESC))[1], max(units),
+                   coalesce(sum(units) FILTER (WHERE occurred_at >= \(dayStart)), 0)::bigint
+              FROM usage_events WHERE tenant_id = \(tenantID) AND occurred_at >= \(start) AND occurred_at < \(end)
+             GROUP BY metric ORDER BY metric
+            """, logger: logger)
+        var totals: [UsageTotals] = []
+        for try await (metric, events, sum, last, maximum, today) in rows.decode((String, Int, Int64, Int64, Int64, Int64).self) {
+            totals.append(UsageTotals(metric: metric, events: events, sum: sum, last: last, maximum: maximum, sumToday: today))
+        }
+        return totals
+    }
+
+    /// Per metric in `[start, end)`: events, quantity and reporting tenants; and the number of
+    /// tenants that reported anything.
+    public func window(start: Date, end: Date) async throws -> (metrics: [UsageMetricWindow], activeTenants: Set<String>) {
+        let rows = try await connection.query("""
+            WITH w AS (
+                SELECT event_id, tenant_id, metric, units, occurred_at FROM usage_events
+                 WHERE occurred_at >= \(start) AND occurred_at < \(end)
+            ), latest AS (
+                SELECT DISTINCT ON (tenant_id, metric) tenant_id, metric, units FROM w
+                 WHERE metric NOT IN ('api_calls', 'ai_requests')
+                 ORDER BY tenant_id, metric, occurred_at DESC, event_id DESC
+            )
+            SELECT m.metric, m.events, CASE WHEN m.metric IN ('api_calls', 'ai_requests') THEN m.total
+                                            ELSE (SELECT coalesce(sum(units), 0) FROM latest l WHERE l.metric = m.metric)::bigint END,
+                   m.tenants
+              FROM (SELECT metric, count(*)::bigint AS events, sum(units)::bigint AS total, count(DISTINCT tenant_id)::bigint AS tenants
+                      FROM w GROUP BY metric) m
+             ORDER BY m.metric
+            """, logger: logger)
+        var metrics: [UsageMetricWindow] = []
+        for try await (metric, events, quantity, tenants) in rows.decode((String, Int, Int64, Int).self) {
+            metrics.append(UsageMetricWindow(metric: metric, events: events, quantity: quantity, tenants: tenants))
+        }
+        let tenantRows = try await connection.query("""
+            SELECT DISTINCT tenant_id FROM usage_events WHERE occurred_at >= \(start) AND occurred_at < \(end)
+            """, logger: logger)
+        var active = Set<String>()
+        for try await tenant in tenantRows.decode(String.self) { active.insert(tenant) }
+        return (metrics, active)
+    }
+
+    /// API calls per tenant in `[start, end)`.
+    public func apiCallsByTenant(start: Date, end: Date) async throws -> [String: Int64] {
+        let rows = try await connection.query("""
+            SELECT tenant_id, sum(units)::bigint FROM usage_events
+             WHERE metric = 'api_calls' AND occurred_at >= \(start) AND occurred_at < \(end) GROUP BY tenant_id
+            """, logger: logger)
+        var calls: [String: Int64] = [:]
+        for try await (tenant, sum) in rows.decode((String, Int64).self) { calls[tenant] = sum }
+        return calls
+    }
+
+    /// Every live subscription with a plan, and its current period's API calls and last storage
+    /// level (from the period's totals).
+    public func standings() async throws -> [UsageStandingRow] {
+        let rows = try await connection.query("""
+            WITH live AS (
+                SELECT DISTINCT ON (t.tenant_id) t.tenant_id, s.tier, s.current_period_end
+                  FROM subscriptions s LEFT JOIN billing_accounts a ON a.stripe_customer_id = s.stripe_customer_id
+                 CROSS JOIN LATERAL (SELECT coalesce(s.tenant_id, a.tenant_id) AS tenant_id) t
+                 WHERE t.tenant_id IS NOT NULL AND s.tier IS NOT NULL AND s.current_period_end IS NOT NULL
+                   AND s.status IN ('trialing', 'active', 'past_due', 'unpaid')
+                 ORDER BY t.tenant_id, s.current_period_end DESC
+            )
+            SELECT l.tenant_id, l.tier,
+                   coalesce((SELECT units_sum FROM usage_totals u WHERE u.tenant_id = l.tenant_id AND u.metric = 'api_calls'
+                               AND u.window_end = l.current_period_end), 0),
+                   coalesce((SELECT last_units FROM usage_totals u WHERE u.tenant_id = l.tenant_id AND u.metric = 'storage_gb'
+                               AND u.window_end = l.current_period_end), 0)
+              FROM live l ORDER BY l.tenant_id
+            """, logger: logger)
+        var standings: [UsageStandingRow] = []
+        for try await (tenant, tier, calls, storage) in rows.decode((String, String, Int64, Int64).self) {
+            standings.append(UsageStandingRow(tenantID: tenant, tier: tier, apiCalls: calls, storage: storage))
+        }
+        return standings
     }
 
     private struct Row: Encodable {
@@ -168,7 +254,7 @@ public struct UsageStore: Sendable {
                    (SELECT count(*) FROM incoming i JOIN taken t ON t.event_id = i.event_id WHERE i.attributed AND i.window_end IS NULL)::bigint,
                    w.tenant_id, w.metric, w.window_kind, w.window_end, w.units_sum, w.last_units
               FROM (SELECT 1) one LEFT JOIN totalled w ON true
-            """, binds: Self.binds(json)), logger: logger)
+            """, binds: PostgresConnection.binds(json)), logger: logger)
         var recorded = Recorded(inserted: 0, unattributed: 0, windows: [])
         for try await (inserted, unattributed, tooOld, tenant, metric, kind, end, sum, last)
             in rowsOut.decode((Int, Int, Int, String?, String?, String?, Date?, Int64?, Int64?).self)
@@ -181,11 +267,5 @@ public struct UsageStore: Sendable {
             }
         }
         return recorded
-    }
-
-    private static func binds(_ json: String) -> PostgresBindings {
-        var bindings = PostgresBindings()
-        bindings.append(json)
-        return bindings
     }
 }

@@ -66,12 +66,16 @@ public struct UsageReporter: Sendable {
         summary.alerts = alerts
         let meters = Dictionary(uniqueKeysWithValues: settings.meters.map { ($0.key.rawValue, $0.value.eventName) })
         while true {
-            let pass = try await MeterReportStore(client: database, logger: logger).planReports(metrics: meters, now: now(), limit: 5_000)
+            let pass = try await MeterReportStore.withTransaction(on: database, logger: logger) { store in
+                try await store.planReports(metrics: meters, now: now(), limit: 5_000)
+            }
             summary.planned += pass.planned
             if pass.considered < 5_000 || pass.planned == 0 { break }
         }
         while true {
-            let claimed = try await MeterReportStore(client: database, logger: logger).claim(limit: settings.concurrency * 50, lease: settings.claimLease)
+            let claimed = try await MeterReportStore.withTransaction(on: database, logger: logger) { store in
+                try await store.claim(limit: settings.concurrency * 50, lease: settings.claimLease)
+            }
             if claimed.isEmpty { break }
             let outcomes = await send(claimed)
             for (report, outcome) in outcomes {
@@ -128,7 +132,12 @@ public struct UsageReporter: Sendable {
     }
 
     func record(_ outcome: MeterReportOutcome, for report: PendingMeterReport) async throws {
-        let store = MeterReportStore(client: database, logger: logger)
+        try await MeterReportStore.withConnection(on: database, logger: logger) { store in
+            try await record(outcome, for: report, store: store)
+        }
+    }
+
+    func record(_ outcome: MeterReportOutcome, for report: PendingMeterReport, store: MeterReportStore) async throws {
         switch outcome {
         case .sent:
             try await store.markSent(report.identifier)
@@ -153,9 +162,8 @@ public struct UsageReporter: Sendable {
         var attributed = 0, alerts = 0
         let quota = QuotaAlerts(plans: plans, publisher: publisher, now: now)
         while true {
-            let (taken, done, announced) = try await database.withTransaction(logger: logger) { connection in
-                let store = UsageStore(connection: connection, logger: logger)
-                let events = try await store.unattributed(limit: batch)
+            let (taken, done, announced) = try await UsageStore.withTransaction(on: database, logger: logger) { store in
+                let events = try await store.unattributedEvents(limit: batch)
                 guard !events.isEmpty else { return (0, 0, 0) }
                 let periods = try await store.livePeriods(tenantIDs: Set(events.map(\.tenantID)))
                 let placed = UsageHandler.place(events, periods: periods, now: Int64(now().timeIntervalSince1970))

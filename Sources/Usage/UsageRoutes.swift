@@ -11,14 +11,14 @@ import Storage
 /// - `GET /v1/tenants/{tenant_id}/usage`: the current billing period's usage per metric, its
 ///   allowance, utilisation and overage (quantity and amount), from the recorded events.
 public struct UsageRoutes: OperatorRouteProvider {
-    let usage: UsageQueries
-    let lifecycle: LifecycleQueries
+    let database: PostgresClient
+    let logger: Logger
     let plans: PlanCatalog
     let now: @Sendable () -> Date
 
     public init(database: PostgresClient, plans: PlanCatalog, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.usage = UsageQueries(client: database, logger: logger)
-        self.lifecycle = LifecycleQueries(client: database, logger: logger)
+        self.database = database
+        self.logger = logger
         self.plans = plans
         self.now = now
     }
@@ -47,10 +47,11 @@ public struct UsageRoutes: OperatorRouteProvider {
         let end = now()
         let start = end.addingTimeInterval(-TimeInterval(days * 86_400))
         let previousStart = start.addingTimeInterval(-TimeInterval(days * 86_400))
-        let current = try await usage.window(start: start, end: end)
-        let previous = try await usage.window(start: previousStart, end: start)
-        let calls = try await usage.apiCallsByTenant(start: start, end: end)
-        let standings = try await usage.standings().compactMap { row -> UsageAnalytics.TenantStanding? in
+        let (current, previous, calls, rows) = try await UsageStore.withConnection(on: database, logger: logger) { usage in
+            (try await usage.window(start: start, end: end), try await usage.window(start: previousStart, end: start),
+             try await usage.apiCallsByTenant(start: start, end: end), try await usage.standings())
+        }
+        let standings = rows.compactMap { row -> UsageAnalytics.TenantStanding? in
             guard let tier = PlanTier(rawValue: row.tier) else { return nil }
             return UsageAnalytics.TenantStanding(tenantID: row.tenantID, tier: tier, apiCalls: row.apiCalls, storage: row.storage,
                                                  apiCallsInWindow: calls[row.tenantID] ?? 0)
@@ -68,6 +69,13 @@ public struct UsageRoutes: OperatorRouteProvider {
     }
 
     func current(tenantID: String) async throws -> UsageAnswer {
+        try await database.withConnection { connection in
+            try await current(tenantID: tenantID, lifecycle: LifecycleStore(connection: connection, logger: logger),
+                              usage: UsageStore(connection: connection, logger: logger))
+        }
+    }
+
+    func current(tenantID: String, lifecycle: LifecycleStore, usage: UsageStore) async throws -> UsageAnswer {
         guard let subscription = try await lifecycle.currentSubscription(tenantID: tenantID) else {
             throw OperatorError.notFound("tenant \(tenantID) has no subscription (its usage is kept, unattributed)")
         }

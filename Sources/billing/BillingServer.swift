@@ -71,7 +71,7 @@ struct BillingServer: Sendable {
             metrics: IntakeMetrics(registry: registry),
             readiness: ReadinessChecks(checks),
             operatorRoutes: [
-                LifecycleRoutes(queries: LifecycleQueries(client: database.client, logger: logger), plans: plans,
+                LifecycleRoutes(database: database.client, logger: logger, plans: plans,
                                 dunning: dunning, daySeconds: configuration.dunning.daySeconds),
                 DunningRoutes(database: database.client, logger: logger),
                 NotificationRoutes(database: database.client, logger: logger),

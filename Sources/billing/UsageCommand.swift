@@ -41,7 +41,7 @@ struct UsageCommand: AsyncParsableCommand {
                 try await Database.withDatabase(configuration: configuration.database, logger: logger) { database in
                     try await AMQPConnection.withConnection(configuration: configuration.amqp, logger: logger) { amqp in
                         if retryFailed {
-                            let count = try await MeterReportStore(client: database.client, logger: logger).retryFailed()
+                            let count = try await MeterReportStore.withConnection(on: database.client, logger: logger) { try await $0.retryFailed() }
                             print("\(count) refused report\(count == 1 ? "" : "s") back to pending")
                         }
                         let reporter = UsageReporter(database: database.client, stripe: StripeClient(configuration: configuration.stripe.api, logger: logger),
@@ -71,7 +71,9 @@ struct UsageCommand: AsyncParsableCommand {
             try await Startup.run("billing.usage") { environment, logger in
                 let configuration = try environment.database()
                 let windows = try await Database.withDatabase(configuration: configuration, logger: logger) { database in
-                    try await MeterReportStore(client: database.client, logger: logger).reconcile(windowsEndingAfter: range.start, through: range.end)
+                    try await MeterReportStore.withConnection(on: database.client, logger: logger) { store in
+                        try await store.reconciledWindows(endingAfter: range.start, through: range.end)
+                    }
                 }
                 let differing = windows.filter { $0.local != $0.sent }
                 print("\(windows.count) window\(windows.count == 1 ? "" : "s") in \(period); \(differing.count) differ from what Stripe accepted")

@@ -211,8 +211,8 @@ extension Integration {
                     for try await delivery in try await doomed.consume(queue: consumer.queue, prefetch: 1) {
                         let event = InboundEvent(id: delivery.properties.messageID!, routingKey: delivery.routingKey, type: nil,
                                                  body: delivery.body, attempt: 1)
-                        _ = try await Inbox(consumer: consumer.name).process(eventID: event.id, client: harness.database.client,
-                                                                             logger: harness.logger) { connection in
+                        try await harness.database.client.transaction(logger: harness.logger) { connection in
+                            #expect(try await Inbox(connection: connection, logger: harness.logger).claim(eventID: event.id, consumer: consumer.name))
                             try await handler.handle(event, connection: connection, logger: harness.logger)
                         }
                         break  // no ack: the connection closes and the broker redelivers

@@ -23,7 +23,6 @@ struct NotificationHarness {
     let database: Database
     let registry: PrometheusCollectorRegistry
     let handler: NotificationHandler
-    let store: NotificationStore
     let tenant: String
     let logger = TestServers.logger
 
@@ -43,7 +42,7 @@ struct NotificationHarness {
                                               mailer: smtp.map(SMTPMailer.init(settings:)), webhooks: WebhookSender(timeout: .seconds(5), logger: logger),
                                               registry: registry, logger: logger, claimLease: claimLease)
             let harness = NotificationHarness(database: database, registry: registry, handler: handler,
-                                              store: NotificationStore(client: database.client, logger: logger), tenant: tenant)
+                                              tenant: tenant)
             try await harness.account(contacts: contacts ?? [
                 "billing": ["billing@\(tenant).example"], "admin": ["admin@\(tenant).example"], "account_manager": ["am@northwind.example"],
             ])
@@ -74,7 +73,12 @@ struct NotificationHarness {
     }
 
     func rows(_ key: String) async throws -> [NotificationRecord] {
-        try await store.deliveries(requestKey: scoped(key))
+        try await outbox { try await $0.deliveries(requestKey: scoped(key)) }
+    }
+
+    /// Runs `body` with the outbox store on a leased connection.
+    func outbox<Result>(_ body: (NotificationStore) async throws -> sending Result) async throws -> sending Result {
+        try await NotificationStore.withConnection(on: database.client, logger: logger, body)
     }
 
     func metric(_ line: String) -> Int {
@@ -230,7 +234,7 @@ extension Integration {
             let secret = StandardWebhookSignature.newSecret()
             let receiver = try WebhookReceiver(secret: secret, failFirst: 1)
             try await NotificationHarness.run(smtp: nil, contacts: ["billing": ["b@example.com"]]) { (harness) async throws -> Void in
-                try await harness.store.setWebhookEndpoint(WebhookEndpointRecord(tenantID: harness.tenant, url: receiver.url(), secret: secret))
+                try await harness.outbox { try await $0.setWebhookEndpoint(WebhookEndpointRecord(tenantID: harness.tenant, url: receiver.url(), secret: secret)) }
                 let key = "dc_in_hook:notify-d0"
                 // The first answer is a 503: the request is retried, the email (logged) is not resent.
                 await #expect(throws: TransientFailure.self) {
@@ -258,8 +262,8 @@ extension Integration {
         @Test func aWebhookSignedWithAnotherSecretIsRefusedByTheReceiver() async throws {
             let receiver = try WebhookReceiver(secret: StandardWebhookSignature.newSecret())
             try await NotificationHarness.run(smtp: nil, contacts: [:]) { (harness) async throws -> Void in
-                try await harness.store.setWebhookEndpoint(WebhookEndpointRecord(
-                    tenantID: harness.tenant, url: receiver.url(), secret: StandardWebhookSignature.newSecret()))
+                try await harness.outbox { try await $0.setWebhookEndpoint(WebhookEndpointRecord(
+                    tenantID: harness.tenant, url: receiver.url(), secret: StandardWebhookSignature.newSecret())) }
                 let key = "dc_in_wrongsecret:notify-d0"
                 _ = try await harness.handler.handle(harness.request(key: key, roles: ["billing"]), logger: harness.logger)
                 #expect(try receiver.requests().map(\.verified) == [false])
@@ -272,7 +276,7 @@ extension Integration {
             let secret = StandardWebhookSignature.newSecret()
             let receiver = try WebhookReceiver(secret: secret)
             try await NotificationHarness.run(smtp: nil, contacts: [:]) { (harness) async throws -> Void in
-                try await harness.store.setWebhookEndpoint(WebhookEndpointRecord(tenantID: harness.tenant, url: receiver.url("/gone"), secret: secret))
+                try await harness.outbox { try await $0.setWebhookEndpoint(WebhookEndpointRecord(tenantID: harness.tenant, url: receiver.url("/gone"), secret: secret)) }
                 let key = "dc_in_gone:notify-d0"
                 _ = try await harness.handler.handle(harness.request(key: key, roles: ["billing"]), logger: harness.logger)
                 let row = try #require(try await harness.rows(key).first)
@@ -288,10 +292,10 @@ extension Integration {
                 let event = harness.request(key: key, roles: ["billing"])
                 // A worker claimed the row and died before recording the outcome.
                 let deliveryKey = "\(harness.scoped(key)):email:billing@\(harness.tenant).example"
-                let claims = try await harness.store.insertAndClaim([NotificationRecord(
+                let claims = try await harness.outbox { try await $0.insertAndClaim([NotificationRecord(
                     deliveryKey: deliveryKey, requestKey: harness.scoped(key), tenantID: harness.tenant,
                     template: "payment_failed", channel: "email", role: "billing", recipient: "billing@\(harness.tenant).example")],
-                    lease: .seconds(1))
+                    lease: .seconds(1)) }
                 #expect(claims == [deliveryKey: .claimed(attempt: 1)])
                 // While the claim holds, the redelivered request waits (retried later) instead of sending a second copy.
                 await #expect(throws: TransientFailure.self) { _ = try await harness.handler.handle(event, logger: harness.logger) }

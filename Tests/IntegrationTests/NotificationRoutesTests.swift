@@ -48,7 +48,7 @@ extension Integration {
                     let read = try await call(client, .get, path)
                     #expect(read.json["url"] as? String == "https://acme.example/hooks")
                     #expect(read.json["secret"] == nil, "the secret is shown once, when set")
-                    #expect(try await harness.store.webhookEndpoint(tenantID: harness.tenant)?.secret == secret)
+                    #expect(try await harness.outbox { try await $0.webhookEndpoint(tenantID: harness.tenant) }?.secret == secret)
                     #expect(try await call(client, .delete, path).status == .ok)
                     #expect(try await call(client, .delete, path).status == .notFound)
 

@@ -72,8 +72,9 @@ extension Integration {
         }
 
         func reconcile(_ database: Database, tenant: String) async throws -> [ReconciledWindow] {
-            try await MeterReportStore(client: database.client, logger: logger)
-                .reconcile(windowsEndingAfter: Date(), through: .distantFuture).filter { $0.tenantID == tenant }
+            try await MeterReportStore.withConnection(on: database.client, logger: logger) { store in
+                try await store.reconciledWindows(endingAfter: Date(), through: .distantFuture).filter { $0.tenantID == tenant }
+            }
         }
 
         @Test func reportsEachWindowsNewUsageOnceAndNothingTwice() async throws {
@@ -117,9 +118,10 @@ extension Integration {
                 let stripe = FakeStripe()
                 try await stripe.run { base in
                     let reporter = Self.reporter(database, base: base)
-                    let store = MeterReportStore(client: database.client, logger: logger)
-                    _ = try await store.planReports(metrics: ["api_calls": "api_calls"], now: Date(), limit: 100_000)
-                    let claimed = try await store.claim(limit: 1_000, lease: .milliseconds(500)).filter { $0.tenantID == tenant }
+                    let claimed = try await MeterReportStore.withTransaction(on: database.client, logger: logger) { store in
+                        _ = try await store.planReports(metrics: ["api_calls": "api_calls"], now: Date(), limit: 100_000)
+                        return try await store.claim(limit: 1_000, lease: .milliseconds(500)).filter { $0.tenantID == tenant }
+                    }
                     let report = try #require(claimed.first)
                     // Stripe accepts it; the process dies before it records that.
                     #expect(await reporter.sendOne(report) == .sent)
@@ -182,7 +184,7 @@ extension Integration {
                     #expect(states.count == 1 && states[0].hasPrefix("failed: Stripe answered 400") && states[0].contains("No such meter"))
                     #expect(try await reporter.runOnce().failed == 0)  // not resent on its own
                     #expect(effects(stripe, customer: "cus_\(tag)").isEmpty)
-                    #expect(try await MeterReportStore(client: database.client, logger: logger).retryFailed() >= 1)
+                    #expect(try await MeterReportStore.withConnection(on: database.client, logger: logger) { try await $0.retryFailed() } >= 1)
                     _ = try await reporter.runOnce()
                     #expect(effects(stripe, customer: "cus_\(tag)") == ["calls_\(tag) usage:\(tenant):api_calls:\(now - 86_400 + 30 * 86_400):1 5"])
                 }

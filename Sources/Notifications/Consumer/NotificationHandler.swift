@@ -22,8 +22,8 @@ public struct NotificationHandler: OutboxEventHandler {
     let settings: NotificationSettings
     let templates: NotificationTemplates
     let plans: PlanCatalog
-    let store: NotificationStore
-    let queries: LifecycleQueries
+    let database: PostgresClient
+    let logger: Logger
     /// nil: no SMTP server configured; emails are written to the log instead.
     let mailer: SMTPMailer?
     let webhooks: WebhookSender
@@ -38,8 +38,8 @@ public struct NotificationHandler: OutboxEventHandler {
         self.settings = settings
         self.templates = templates
         self.plans = plans
-        self.store = NotificationStore(client: database, logger: logger)
-        self.queries = LifecycleQueries(client: database, logger: logger)
+        self.database = database
+        self.logger = logger
         self.mailer = mailer
         self.webhooks = webhooks
         self.metrics = NotificationMetrics(registry: registry)
@@ -52,7 +52,7 @@ public struct NotificationHandler: OutboxEventHandler {
         guard templates.names.contains(request.template) else {
             throw PermanentFailure("no template \(request.template): add config/notifications/\(request.template).{subject,text,html}.mustache")
         }
-        let recipients = try await store.recipients(tenantID: request.tenantID)
+        let recipients = try await outbox(logger) { try await $0.recipients(tenantID: request.tenantID) }
         let endpoint = recipients.webhook
         let (deliveries, skipped) = NotificationPlanner.plan(request, contacts: recipients.contacts, webhookURL: endpoint?.url,
                                                              routing: settings.routing)
@@ -61,10 +61,11 @@ public struct NotificationHandler: OutboxEventHandler {
             logger.info("notification recipient skipped", metadata: [
                 "key": "\(request.key)", "role": "\(skip.role.rawValue)", "channel": "\(skip.channel.rawValue)", "reason": "\(skip.reason)"])
         }
-        let claims = try await store.insertAndClaim(deliveries.map {
+        let records = deliveries.map {
             NotificationRecord(deliveryKey: $0.deliveryKey, requestKey: request.key, tenantID: request.tenantID, template: request.template,
                                channel: $0.channel.rawValue, role: $0.role.rawValue, recipient: $0.recipient)
-        }, lease: claimLease)
+        }
+        let claims = try await outbox(logger) { try await $0.insertAndClaim(records, lease: claimLease) }
 
         var attempted = false
         var retryLater: [String] = []
@@ -83,14 +84,20 @@ public struct NotificationHandler: OutboxEventHandler {
                 metrics.delivered(outcome, channel: delivery.channel, template: request.template, duration: clock.now - started)
                 switch outcome {
                 case .sent(let response):
-                    try await store.finish(delivery.deliveryKey, status: .sent, error: nil, providerResponse: response, subject: rendered.subject)
+                    try await outbox(logger) {
+                        try await $0.finish(delivery.deliveryKey, status: .sent, error: nil, providerResponse: response, subject: rendered.subject)
+                    }
                 case .transient(let error):
-                    try await store.finish(delivery.deliveryKey, status: .pending, error: error, providerResponse: nil, subject: rendered.subject)
+                    try await outbox(logger) {
+                        try await $0.finish(delivery.deliveryKey, status: .pending, error: error, providerResponse: nil, subject: rendered.subject)
+                    }
                     retryLater.append("\(delivery.channel.rawValue) to \(delivery.recipient): \(error)")
                     logger.warning("notification not delivered; will retry", metadata: [
                         "key": "\(delivery.deliveryKey)", "attempt": "\(attempt)", "error": "\(error)"])
                 case .permanent(let error):
-                    try await store.finish(delivery.deliveryKey, status: .failed, error: error, providerResponse: nil, subject: rendered.subject)
+                    try await outbox(logger) {
+                        try await $0.finish(delivery.deliveryKey, status: .failed, error: error, providerResponse: nil, subject: rendered.subject)
+                    }
                     logger.error("notification failed for good", metadata: ["key": "\(delivery.deliveryKey)", "error": "\(error)"])
                 }
             }
@@ -99,6 +106,12 @@ public struct NotificationHandler: OutboxEventHandler {
             throw TransientFailure("\(retryLater.count) of \(deliveries.count) deliveries to retry: \(retryLater.joined(separator: "; "))")
         }
         return attempted || deliveries.isEmpty
+    }
+
+    /// Runs `body` with the outbox on a connection leased for that one call: each call commits
+    /// on its own, and no connection is held while a message is being sent.
+    func outbox<Result>(_ logger: Logger, _ body: (NotificationStore) async throws -> sending Result) async throws -> sending Result {
+        try await NotificationStore.withConnection(on: database, logger: logger, body)
     }
 
     // MARK: requests
@@ -151,9 +164,14 @@ public struct NotificationHandler: OutboxEventHandler {
         default:
             return nil
         }
-        guard let stored = try await queries.subscription(id: subscription.id), let tenantID = try await queries.tenant(of: stored) else {
+        let found = try await LifecycleStore.withConnection(on: database, logger: logger) { store -> (SubscriptionRecord, String)? in
+            guard let stored = try await store.subscription(id: subscription.id), let tenantID = try await store.tenant(of: stored) else { return nil }
+            return (stored, tenantID)
+        }
+        guard let found else {
             throw TransientFailure("subscription \(subscription.id) or its tenant is not known yet; the lifecycle consumer has not applied it")
         }
+        let (stored, tenantID) = found
         if let tier = stored.tier {
             let plan = plans[tier]
             data["plan_name"] = .string(plan.name)

@@ -1,11 +1,13 @@
 /// A numbered schema change. Once landed, a migration is never edited: add a new one.
 public struct Migration: Sendable {
+    /// The version number; migrations run in its order.
     public let version: Int
+    /// A short name, recorded with the version.
     public let name: String
     /// Run in order, in one transaction with the rest of the migration run.
     public let statements: [String]
 
-    public init(version: Int, name: String, statements: [String]) {
+    package init(version: Int, name: String, statements: [String]) {
         self.version = version
         self.name = name
         self.statements = statements
