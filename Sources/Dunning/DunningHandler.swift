@@ -28,6 +28,8 @@ public struct DunningHandler: EventHandler {
         "expired_card", "do_not_honor_permanently", "stop_payment_order", "revocation_of_all_authorizations",
     ]
 
+    /// A handler that follows `policy`, retries payments through `stripe` and publishes notifications and
+    /// service-state changes through `publisher`.
     public init(policy: DunningPolicy, daySeconds: Int64, stripe: StripeClient, publisher: any EventPublisher,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.policy = policy
@@ -37,6 +39,8 @@ public struct DunningHandler: EventHandler {
         self.now = now
     }
 
+    /// Applies one invoice, subscription or payment-method event, or runs one due step, on the
+    /// inbox transaction's connection.
     public func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws {
         let store = DunningStore(connection: connection, logger: logger)
         if event.routingKey == RoutingKey.internal(DunningStepDue.eventType) {

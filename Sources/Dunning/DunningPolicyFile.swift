@@ -11,7 +11,7 @@ public enum DunningPolicyFile {
     }
 
     /// Reads and checks a policy's text; `file` names it in errors.
-    public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> DunningPolicy {
+    package static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> DunningPolicy {
         try YAMLFile.parse(Document.self, yaml: text, file: file)
     }
 

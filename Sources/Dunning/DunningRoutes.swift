@@ -15,6 +15,7 @@ public struct DunningRoutes: OperatorRouteProvider {
     let database: PostgresClient
     let logger: Logger
 
+    /// Routes reading through `database`.
     public init(database: PostgresClient, logger: Logger) {
         self.database = database
         self.logger = logger

@@ -23,6 +23,8 @@ public struct DunningScheduler: Service {
     let logger: Logger
     let now: @Sendable () -> Date
 
+    /// A scheduler that looks every `interval` for at most `batchSize` due steps and publishes them
+    /// through `publisher`.
     public init(database: PostgresClient, publisher: any EventPublisher, interval: Duration, batchSize: Int = 500, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
@@ -35,6 +37,8 @@ public struct DunningScheduler: Service {
         self.now = now
     }
 
+    /// Runs passes until the service group shuts down; a failed pass is logged and retried on the
+    /// next tick.
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {

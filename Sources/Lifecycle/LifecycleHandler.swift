@@ -16,16 +16,20 @@ public struct LifecycleHandler: EventHandler {
     let metrics: LifecycleMetrics
     let commands: CommandExecutor
 
+    /// A handler that maps prices to plans with `plans` and carries out commands through `stripe`.
     public init(plans: PlanCatalog, stripe: StripeClient, registry: PrometheusCollectorRegistry) {
         planner = LifecyclePlanner(prices: plans.prices)
         metrics = LifecycleMetrics(registry: registry)
         commands = CommandExecutor(stripe: stripe, plans: plans, metrics: metrics)
     }
 
+    /// Applies one event (a batch of one).
     public func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws {
         try await handle(batch: [event], connection: connection, logger: logger)
     }
 
+    /// Applies a batch of Stripe events and platform commands on the inbox transaction's connection:
+    /// archives the events, then locks, reads, plans and saves the objects they touch.
     public func handle(batch events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws {
         var decoded: [StripeObjectEvent] = []
         var archive: [StripeEventRecord] = []

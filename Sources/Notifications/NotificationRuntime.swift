@@ -7,16 +7,16 @@ import PostgresNIO
 
 /// The notifications consumer's settings, templates and senders, made once at start.
 public struct NotificationRuntime: Sendable {
-    public var settings: NotificationSettings
-    public var templates: NotificationTemplates
+    var settings: NotificationSettings
+    var templates: NotificationTemplates
     /// nil: no SMTP server configured; emails are written to the log.
-    public var mailer: SMTPMailer?
-    public var webhooks: WebhookSender
+    var mailer: SMTPMailer?
+    var webhooks: WebhookSender
     /// The outbox's own connections (its rows commit outside any inbox transaction).
-    public var database: PostgresClient
-    public var logger: Logger
+    var database: PostgresClient
+    var logger: Logger
 
-    public init(settings: NotificationSettings, templates: NotificationTemplates, mailer: SMTPMailer?, webhooks: WebhookSender,
+    package init(settings: NotificationSettings, templates: NotificationTemplates, mailer: SMTPMailer?, webhooks: WebhookSender,
                 database: PostgresClient, logger: Logger) {
         self.settings = settings
         self.templates = templates

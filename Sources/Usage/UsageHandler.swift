@@ -21,6 +21,7 @@ public struct UsageHandler: EventHandler {
     let quota: QuotaAlerts
     let now: @Sendable () -> Date
 
+    /// A handler that checks usage against `plans` and publishes quota alerts through `publisher`.
     public init(plans: PlanCatalog, publisher: any EventPublisher, registry: PrometheusCollectorRegistry,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         func counter(_ name: String, _ help: String) -> Counter {
@@ -35,10 +36,13 @@ public struct UsageHandler: EventHandler {
         self.now = now
     }
 
+    /// Records one usage event (a batch of one).
     public func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws {
         try await handle(batch: [event], connection: connection, logger: logger)
     }
 
+    /// Records a batch of usage events in their windows on the inbox transaction's connection, and
+    /// announces the quota thresholds they reach.
     public func handle(batch events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws {
         let records = try events.map(Self.record)
         let store = UsageStore(connection: connection, logger: logger)

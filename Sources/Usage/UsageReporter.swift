@@ -43,6 +43,7 @@ public struct UsageReporter: Sendable {
         }
     }
 
+    /// A reporter sending meter events through `stripe` as `settings` say.
     public init(database: PostgresClient, stripe: StripeClient, settings: UsageReportingSettings, plans: PlanCatalog,
                 publisher: any EventPublisher, registry: PrometheusCollectorRegistry, logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() }) {

@@ -14,10 +14,13 @@ import Stripe
 public struct UsageReportingService: Service {
     let reporter: UsageReporter
 
+    /// The service running `reporter` at its interval.
     public init(reporter: UsageReporter) {
         self.reporter = reporter
     }
 
+    /// Runs a pass every interval until the service group shuts down; a failed pass is logged and
+    /// the next one tries again.
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             // An hour's sleep must not hold up a graceful shutdown.

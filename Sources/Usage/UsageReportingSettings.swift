@@ -23,6 +23,7 @@ public struct UsageReportingSettings: Sendable, Equatable {
     /// is tried again.
     public var retryAfter: Duration
 
+    /// Settings from their parts.
     public init(meters: [UsageMetric: MeterSettings], interval: Duration = .seconds(3_600), concurrency: Int = 8,
                 claimLease: Duration = .seconds(120), retryAfter: Duration = .seconds(60)) {
         self.meters = meters

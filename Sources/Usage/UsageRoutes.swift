@@ -16,6 +16,7 @@ public struct UsageRoutes: OperatorRouteProvider {
     let plans: PlanCatalog
     let now: @Sendable () -> Date
 
+    /// Routes reading through `database`, pricing overage with `plans`.
     public init(database: PostgresClient, plans: PlanCatalog, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
         self.logger = logger

@@ -11,7 +11,7 @@ public enum UsageSettingsFile {
     }
 
     /// Reads and checks a file's text; `file` names it in errors.
-    public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> UsageReportingSettings {
+    package static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> UsageReportingSettings {
         try YAMLFile.parse(Document.self, yaml: text, file: file)
     }
 

@@ -32,7 +32,7 @@ public struct NotificationHandler: OutboxEventHandler {
     let claimLease: Duration
     let now: @Sendable () -> Date
 
-    public init(settings: NotificationSettings, templates: NotificationTemplates, plans: PlanCatalog, database: PostgresClient,
+    package init(settings: NotificationSettings, templates: NotificationTemplates, plans: PlanCatalog, database: PostgresClient,
                 mailer: SMTPMailer?, webhooks: WebhookSender, registry: PrometheusCollectorRegistry, logger: Logger,
                 claimLease: Duration = .seconds(120), now: @escaping @Sendable () -> Date = { Date() }) {
         self.settings = settings
@@ -47,6 +47,8 @@ public struct NotificationHandler: OutboxEventHandler {
         self.now = now
     }
 
+    /// Sends what the event asks for; true when it attempted a send (or there was nothing to
+    /// send), false when every delivery was already settled (a duplicate).
     public func handle(_ event: InboundEvent, logger: Logger) async throws -> Bool {
         guard let request = try await request(from: event) else { return true }
         guard templates.names.contains(request.template) else {

@@ -18,6 +18,7 @@ public struct NotificationRoutes: OperatorRouteProvider {
     let database: PostgresClient
     let logger: Logger
 
+    /// Routes reading and writing through `database`.
     public init(database: PostgresClient, logger: Logger) {
         self.database = database
         self.logger = logger

@@ -1,15 +1,15 @@
 /// What every template shows of the company that sends it.
-public struct Branding: Sendable, Equatable {
-    public var companyName: String
-    public var address: String
-    public var phone: String
-    public var email: String
-    public var website: String
-    public var primaryColor: String
-    public var logoURL: String
-    public var paymentInstructions: String
+package struct Branding: Sendable, Equatable {
+    package var companyName: String
+    package var address: String
+    package var phone: String
+    package var email: String
+    package var website: String
+    package var primaryColor: String
+    package var logoURL: String
+    package var paymentInstructions: String
 
-    public init(companyName: String, address: String, phone: String, email: String, website: String, primaryColor: String,
+    package init(companyName: String, address: String, phone: String, email: String, website: String, primaryColor: String,
                 logoURL: String, paymentInstructions: String) {
         self.companyName = companyName
         self.address = address

@@ -3,7 +3,7 @@ import Foundation
 import Storage
 
 /// How one attempt to send ended, and so what becomes of the outbox row.
-public enum DeliveryOutcome: Sendable, Equatable {
+package enum DeliveryOutcome: Sendable, Equatable {
     /// The receiving server accepted it; its answer is kept.
     case sent(response: String)
     /// Worth another try later (connection refused, timeout, SMTP 4xx, HTTP 429/5xx): the row
@@ -14,7 +14,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case permanent(String)
 
     /// The row's status after this outcome.
-    public var rowStatus: NotificationRecord.Status {
+    package var rowStatus: NotificationRecord.Status {
         switch self {
         case .sent: .sent
         case .transient: .pending
@@ -24,7 +24,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
 
     /// SMTP through libcurl: `curlCode` 0 is success; otherwise the server's last reply code
     /// decides, and without one (no connection, timeout, TLS) it is worth retrying.
-    public static func smtp(curlCode: Int, replyCode: Int, reply: String, error: String) -> DeliveryOutcome {
+    package static func smtp(curlCode: Int, replyCode: Int, reply: String, error: String) -> DeliveryOutcome {
         if curlCode == 0 { return .sent(response: reply.isEmpty ? "\(replyCode)" : reply) }
         let detail = reply.isEmpty ? error : "\(error) (\(reply))"
         switch replyCode {
@@ -39,7 +39,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
 
     /// An HTTP answer from a webhook endpoint (redirects are not followed: a 3xx is the
     /// endpoint's misconfiguration).
-    public static func http(status: Int, body: String) -> DeliveryOutcome {
+    package static func http(status: Int, body: String) -> DeliveryOutcome {
         let excerpt = body.count > 200 ? String(body.prefix(200)) + "…" : body
         switch status {
         case 200...299: return .sent(response: "HTTP \(status)")

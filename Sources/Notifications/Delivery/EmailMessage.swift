@@ -5,18 +5,18 @@ import Foundation
 /// An RFC 5322 message, `multipart/alternative` with a plain-text and an HTML part, built so
 /// that sending it twice is recognisable: the `Message-ID` derives from the notification's
 /// delivery key, so a receiver (or its spam filter) sees one message, however often it comes.
-public struct EmailMessage: Sendable {
-    public var from: String
-    public var replyTo: String?
-    public var to: String
-    public var subject: String
-    public var text: String
-    public var html: String
-    public var deliveryKey: String
+package struct EmailMessage: Sendable {
+    package var from: String
+    package var replyTo: String?
+    package var to: String
+    package var subject: String
+    package var text: String
+    package var html: String
+    package var deliveryKey: String
     /// Unix seconds, for the Date header.
-    public var date: Int64
+    package var date: Int64
 
-    public init(from: String, replyTo: String? = nil, to: String, subject: String, text: String, html: String, deliveryKey: String,
+    package init(from: String, replyTo: String? = nil, to: String, subject: String, text: String, html: String, deliveryKey: String,
                 date: Int64) {
         self.from = from
         self.replyTo = replyTo
@@ -29,14 +29,14 @@ public struct EmailMessage: Sendable {
     }
 
     /// `<n-<32 hex of SHA-256(delivery key)>@<the sender's domain>>`.
-    public var messageID: String {
+    package var messageID: String {
         let digest = deliveryDigest(deliveryKey)
         let domain = from.split(separator: "@").last.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "> ")) } ?? "localhost"
         return "<n-\(digest)@\(domain.isEmpty ? "localhost" : domain)>"
     }
 
     /// The message as sent: CRLF line endings, bodies in base64 (UTF-8 safe, short lines).
-    public func rendered() -> [UInt8] {
+    package func rendered() -> [UInt8] {
         let boundary = "=_" + messageID.dropFirst(3).prefix(32)
         var lines = [
             "From: \(Self.encodeHeader(from))",

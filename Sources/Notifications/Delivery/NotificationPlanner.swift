@@ -4,8 +4,8 @@ import Storage
 
 /// Decides who receives a request on which channel. Pure: the handler supplies the contacts
 /// and the tenant's webhook URL.
-public enum NotificationPlanner {
-    public static func plan(_ request: NotificationRequest, contacts: [String: [String]], webhookURL: String?,
+package enum NotificationPlanner {
+    package static func plan(_ request: NotificationRequest, contacts: [String: [String]], webhookURL: String?,
                             routing: ChannelRouting) -> (deliveries: [PlannedDelivery], skipped: [SkippedRecipient]) {
         var deliveries: [PlannedDelivery] = []
         var skipped: [SkippedRecipient] = []

@@ -1,16 +1,16 @@
 import Foundation
 
 /// `config/notifications.yaml`: the sender, the branding and the channel routing.
-public struct NotificationSettings: Sendable, Equatable {
+package struct NotificationSettings: Sendable, Equatable {
     /// `Name <address>` or a bare address: the From header and the envelope sender.
-    public var from: String
-    public var replyTo: String?
-    public var branding: Branding
-    public var routing: ChannelRouting
+    package var from: String
+    package var replyTo: String?
+    package var branding: Branding
+    package var routing: ChannelRouting
     /// The folder of the Mustache templates.
-    public var templatesDirectory: String
+    package var templatesDirectory: String
 
-    public init(from: String, replyTo: String? = nil, branding: Branding, routing: ChannelRouting, templatesDirectory: String) {
+    package init(from: String, replyTo: String? = nil, branding: Branding, routing: ChannelRouting, templatesDirectory: String) {
         self.from = from
         self.replyTo = replyTo
         self.branding = branding
@@ -19,7 +19,7 @@ public struct NotificationSettings: Sendable, Equatable {
     }
 
     /// The bare address of ``from``.
-    public var fromAddress: String {
+    package var fromAddress: String {
         guard let open = from.lastIndex(of: "<"), let close = from.lastIndex(of: ">"), open < close else {
             return from.trimmingCharacters(in: .whitespaces)
         }

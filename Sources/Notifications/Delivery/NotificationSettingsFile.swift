@@ -4,14 +4,14 @@ import Foundation
 
 /// Reads `config/notifications.yaml` into ``NotificationSettings``: decoded into ``Document``,
 /// then checked by ``Document/validate(file:)``; errors name the file and the key.
-public enum NotificationSettingsFile {
+package enum NotificationSettingsFile {
     /// Reads and checks the file at `path`.
-    public static func load(path: String) throws(ConfigurationFileError) -> NotificationSettings {
+    package static func load(path: String) throws(ConfigurationFileError) -> NotificationSettings {
         try YAMLFile.load(Document.self, path: path)
     }
 
     /// Reads and checks a file's text; `file` names it in errors and anchors the templates folder.
-    public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> NotificationSettings {
+    package static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> NotificationSettings {
         try YAMLFile.parse(Document.self, yaml: text, file: file)
     }
 

@@ -8,14 +8,14 @@ import Mustache
 /// starting with `_` are partials and layouts (`{{< _layout.html}}`).
 ///
 /// Subject and text are rendered without HTML escaping; HTML escapes every `{{value}}`.
-public struct NotificationTemplates: Sendable {
+package struct NotificationTemplates: Sendable {
     let library: MustacheLibrary
     /// The notifications that have all three parts.
-    public let names: Set<String>
+    package let names: Set<String>
 
-    public static let parts = ["subject", "text", "html"]
+    package static let parts = ["subject", "text", "html"]
 
-    public init(directory: String) throws(ConfigurationFileError) {
+    package init(directory: String) throws(ConfigurationFileError) {
         let files: [String]
         do { files = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
             throw ConfigurationFileError(file: directory, key: nil, reason: "cannot read the templates folder")
@@ -45,7 +45,7 @@ public struct NotificationTemplates: Sendable {
     }
 
     /// Renders the three parts of `template` with `values` (see ``TemplateValues``).
-    public func render(_ template: String, values: [String: Any]) -> RenderedNotification? {
+    package func render(_ template: String, values: [String: Any]) -> RenderedNotification? {
         guard names.contains(template) else { return nil }
         let recorder = MissingVariables()
         let root = TemplateScope(values: values, path: "", recorder: recorder)

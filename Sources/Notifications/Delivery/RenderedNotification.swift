@@ -4,11 +4,11 @@ import Foundation
 import Mustache
 
 /// One notification rendered for one recipient.
-public struct RenderedNotification: Sendable, Equatable {
-    public var subject: String
-    public var text: String
-    public var html: String
+package struct RenderedNotification: Sendable, Equatable {
+    package var subject: String
+    package var text: String
+    package var html: String
     /// Variables the templates asked for and the values lacked (rendered empty). A template
     /// test fails on any; a send goes ahead and logs them.
-    public var missingVariables: [String]
+    package var missingVariables: [String]
 }

@@ -7,13 +7,13 @@ import Synchronization
 /// Sends email through libcurl. Each send blocks a thread of the mailer's own pool (never the
 /// cooperative pool), on a libcurl handle kept between sends so its connection to the server
 /// is reused.
-public final class SMTPMailer: Sendable {
+package final class SMTPMailer: Sendable {
     let settings: SMTPSettings
     let threads: NIOThreadPool
     /// Idle handles, each with its connection; at most `connections` exist.
     let idle: Mutex<[CurlHandle]>
 
-    public init(settings: SMTPSettings) {
+    package init(settings: SMTPSettings) {
         _ = ccurl_global_init()
         self.settings = settings
         self.threads = NIOThreadPool(numberOfThreads: max(1, settings.connections))
@@ -30,7 +30,7 @@ public final class SMTPMailer: Sendable {
     }
 
     /// Sends `message` (a whole RFC 5322 message) from `sender` to one `recipient`.
-    public func send(_ message: [UInt8], from sender: String, to recipient: String) async -> DeliveryOutcome {
+    package func send(_ message: [UInt8], from sender: String, to recipient: String) async -> DeliveryOutcome {
         do {
             return try await threads.runIfActive { [self] in self.sendBlocking(message, from: sender, to: recipient) }
         } catch {

@@ -3,8 +3,8 @@ import Foundation
 import Storage
 
 /// A role and channel that get nothing, and why (counted, not an error).
-public struct SkippedRecipient: Sendable, Equatable {
-    public var role: ContactRole
-    public var channel: NotificationChannel
-    public var reason: String
+package struct SkippedRecipient: Sendable, Equatable {
+    package var role: ContactRole
+    package var channel: NotificationChannel
+    package var reason: String
 }

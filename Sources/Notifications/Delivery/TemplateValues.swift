@@ -8,8 +8,8 @@ import Mustache
 /// the data's `currency`) gains `X_display` (`$1,234.56`); every time `X` (a key ending in
 /// `_at`, `_end` or `_start`, unix seconds) gains `X_display` (`25 November 2026, 14:05 UTC`)
 /// and `X_date` (`25 November 2026`).
-public enum TemplateValues {
-    public static func make(data: [String: JSONValue], brand: Branding, extra: [String: Any]) -> [String: Any] {
+package enum TemplateValues {
+    package static func make(data: [String: JSONValue], brand: Branding, extra: [String: Any]) -> [String: Any] {
         var values: [String: Any] = [:]
         for (key, value) in data { values[key] = plain(value) }
         let currency = Currency((data["currency"]?.stringValue) ?? "usd")

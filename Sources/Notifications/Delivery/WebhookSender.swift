@@ -6,12 +6,12 @@ import NIOCore
 import NIOHTTP1
 
 /// POSTs signed JSON to tenants' webhook endpoints.
-public struct WebhookSender: Sendable {
+package struct WebhookSender: Sendable {
     let httpClient: HTTPClient
     let timeout: Duration
     let logger: Logger
 
-    public init(httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10), logger: Logger) {
+    package init(httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10), logger: Logger) {
         self.httpClient = httpClient
         self.timeout = timeout
         self.logger = logger
@@ -19,7 +19,7 @@ public struct WebhookSender: Sendable {
 
     /// Sends `body` to `url`, signed with `secret`. `id` is the same on every attempt of one
     /// notification, so the receiver can drop a repeat; the timestamp is the attempt's.
-    public func send(url: String, secret: String, id: String, timestamp: Int64, body: [UInt8]) async -> DeliveryOutcome {
+    package func send(url: String, secret: String, id: String, timestamp: Int64, body: [UInt8]) async -> DeliveryOutcome {
         guard let key = StandardWebhookSignature.key(secret: secret) else {
             return .permanent("the tenant's webhook secret is not whsec_<base64>; set the endpoint again")
         }
