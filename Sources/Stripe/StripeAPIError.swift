@@ -17,6 +17,7 @@ public enum StripeAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// One line for logs: the status, Stripe's type/code/decline code, its message and the request id.
     public var description: String {
         switch self {
         case .api(let answer):

@@ -8,12 +8,15 @@ import NIOHTTP1
 /// `Idempotency-Key` on every attempt, and retries with jittered exponential back-off on
 /// network errors, timeouts, 409, 429 and 5xx, as `Stripe-Should-Retry` allows.
 public struct StripeClient: Sendable {
-    public let configuration: StripeAPIConfiguration
+    let configuration: StripeAPIConfiguration
     let httpClient: HTTPClient
     let logger: Logger
     let sleep: @Sendable (Duration) async throws -> Void
     let jitter: @Sendable () -> Double
 
+    /// A client for the API `configuration` describes. `httpClient` defaults to the process-wide shared one; `sleep`
+    /// and `jitter` are the waits between attempts and the random point in each back-off window, replaced only by
+    /// tests.
     public init(configuration: StripeAPIConfiguration, httpClient: HTTPClient = .shared, logger: Logger,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
                 jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {

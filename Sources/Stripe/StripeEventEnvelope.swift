@@ -5,11 +5,16 @@ import Messages
 /// The part of a Stripe event the intake reads: enough to route and identify it. The payload
 /// itself is published unchanged; consumers decode the objects they need.
 public struct StripeEventEnvelope: Decodable, Sendable, Equatable {
+    /// Stripe's event id (`evt_…`), published as the message id so consumers can drop duplicates.
     public var id: String
+    /// The event type, e.g. `invoice.paid`; the routing key is made from it.
     public var type: String
-    /// Unix seconds at which Stripe created the event.
+    /// Unix seconds at which Stripe created the event; nil when the body lacks it.
     public var created: Int64?
+    /// True for live-mode events, false for test mode; nil when the body lacks it.
     public var livemode: Bool?
+    /// The API version the event's objects are rendered in (`api_version`, e.g. `2025-03-31.basil`); nil when the body
+    /// lacks it.
     public var apiVersion: String?
     /// The Stripe customer the event is about (`data.object.customer`, or the customer's own
     /// id for customer events), when it has one. Consumers that lock per customer use it to
@@ -25,8 +30,8 @@ public struct StripeEventEnvelope: Decodable, Sendable, Equatable {
     enum ObjectKeys: String, CodingKey { case id, object, customer }
     struct Reference: Decodable { var id: String }
 
-    public init(id: String, type: String, created: Int64? = nil, livemode: Bool? = nil, apiVersion: String? = nil,
-                customerID: String? = nil) {
+    package init(id: String, type: String, created: Int64? = nil, livemode: Bool? = nil, apiVersion: String? = nil,
+                 customerID: String? = nil) {
         self.id = id
         self.type = type
         self.created = created
@@ -35,6 +40,8 @@ public struct StripeEventEnvelope: Decodable, Sendable, Equatable {
         self.customerID = customerID
     }
 
+    /// Decodes an event's envelope; `id` and `type` are required, and an object without a customer leaves
+    /// ``customerID`` nil rather than failing.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
@@ -58,6 +65,6 @@ public struct StripeEventEnvelope: Decodable, Sendable, Equatable {
 
 /// An event type usable in a routing key (see `RoutingKey.isValidEventType(_:)`): no event can
 /// smuggle in the topic wildcards `*` and `#`.
-public func isValidEventType(_ type: String) -> Bool {
+package func isValidEventType(_ type: String) -> Bool {
     RoutingKey.isValidEventType(type)
 }

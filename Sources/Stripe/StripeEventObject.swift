@@ -4,18 +4,21 @@ import Foundation
 /// The Stripe object an event carries, for the event types whose `data.object` is a snapshot
 /// of a customer, a subscription or an invoice.
 public enum StripeEventObject: Sendable, Equatable {
+    /// The customer of `customer.created`, `customer.updated` or `customer.deleted`.
     case customer(StripeCustomer)
+    /// A `customer.subscription.*` event's subscription.
     case subscription(StripeSubscription)
+    /// An `invoice.*` event's invoice.
     case invoice(StripeInvoice)
     /// An event type whose object this service does not keep (it is archived only).
     case other
 
     /// Which object an event type carries. `invoice.upcoming` is left out: its invoice is a
     /// preview without an id.
-    public enum Kind: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
         case customer, subscription, invoice, other
 
-        public init(eventType type: String) {
+        init(eventType type: String) {
             switch type {
             case "customer.created", "customer.updated", "customer.deleted":
                 self = .customer

@@ -1,22 +1,37 @@
 import BillingCore
 import Foundation
 
+/// A Stripe invoice as an `invoice.*` event carries it: what is owed and paid, and how the
+/// payment attempts went. Amounts are in the currency's smallest unit (cents for `usd`).
 public struct StripeInvoice: Decodable, Sendable, Equatable {
+    /// Stripe's invoice id (`in_…`).
     public var id: String
+    /// The id of the customer billed (`cus_…`).
     public var customer: String
+    /// `draft`, `open`, `paid`, `uncollectible` or `void`; nil when the body lacks it.
     public var status: String?
     /// The subscription billed: `subscription` before basil, `parent.subscription_details.subscription` from it.
+    /// Nil for a one-off invoice.
     public var subscription: String?
+    /// The total to be paid, in the currency's smallest unit.
     public var amountDue: Int64
+    /// What has been paid so far, in the currency's smallest unit; 0 when the field is absent.
     public var amountPaid: Int64
+    /// What is still owed, in the currency's smallest unit; `amountDue - amountPaid` when the field is absent.
     public var amountRemaining: Int64
+    /// The three-letter ISO currency code, lowercase (`usd`).
     public var currency: String
+    /// How many times Stripe has tried to collect payment; 0 when the field is absent.
     public var attemptCount: Int
+    /// Unix seconds of Stripe's next automatic payment attempt; nil when none is scheduled.
     public var nextPaymentAttempt: Int64?
+    /// Why the invoice was made: `subscription_cycle`, `subscription_create`, `manual`, …; nil when absent.
     public var billingReason: String?
+    /// The address of the invoice's page on Stripe, where the customer can pay; nil until it is finalized.
     public var hostedInvoiceURL: String?
+    /// Unix seconds at which the invoice was created; nil when the body lacks it.
     public var created: Int64?
-    /// When the invoice was paid (`status_transitions.paid_at`).
+    /// Unix seconds at which the invoice was paid (`status_transitions.paid_at`); nil while unpaid.
     public var paidAt: Int64?
 
     enum CodingKeys: String, CodingKey {
@@ -38,6 +53,7 @@ public struct StripeInvoice: Decodable, Sendable, Equatable {
         var subscription_details: SubscriptionDetails?
     }
 
+    /// Decodes an invoice in either API shape; `id`, `customer`, `amount_due` and `currency` are required.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)

@@ -3,11 +3,17 @@ import Foundation
 
 /// A Stripe event decoded in one pass: the envelope and, by its type, the object it carries.
 public struct StripeObjectEvent: Decodable, Sendable, Equatable {
+    /// Stripe's event id (`evt_…`).
     public var id: String
+    /// The event type, e.g. `customer.subscription.updated`; it says which object ``object`` holds.
     public var type: String
+    /// Unix seconds at which Stripe created the event: the time of the snapshot it carries.
     public var created: Int64
+    /// True for live-mode events, false for test mode; nil when the body lacks it.
     public var livemode: Bool?
+    /// The API version the object is rendered in (`api_version`); nil when the body lacks it.
     public var apiVersion: String?
+    /// The customer, subscription or invoice the event carries, or `.other` for a type this service does not keep.
     public var object: StripeEventObject
 
     /// The snapshot's place in time, for ``SnapshotDecision``.
@@ -20,6 +26,8 @@ public struct StripeObjectEvent: Decodable, Sendable, Equatable {
 
     enum DataKeys: String, CodingKey { case object }
 
+    /// Decodes the envelope and, for a type that carries a kept object, that object; `id`, `type` and `created` are
+    /// required.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)

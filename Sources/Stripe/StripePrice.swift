@@ -1,15 +1,25 @@
 import BillingCore
 import Foundation
 
+/// The price of a subscription item: what one unit costs and how often it is billed. Its plan
+/// tier comes from its metadata `plan_tier`, its product's `plan_slug`, or the configured price map.
 public struct StripePrice: Decodable, Sendable, Equatable {
+    /// Stripe's price id (`price_…`).
     public var id: String
+    /// What one unit costs per interval, in the currency's smallest unit (cents for `usd`); nil when the price has no
+    /// flat unit amount (a tiered price).
     public var unitAmount: Int64?
+    /// The three-letter ISO currency code, lowercase (`usd`).
     public var currency: String
+    /// `day`, `week`, `month` or `year` for a recurring price; nil for a one-time price.
     public var recurringInterval: String?
+    /// How many intervals one billing period spans (3 with `month` is quarterly); nil for a one-time price.
     public var recurringIntervalCount: Int?
+    /// The price's own metadata (e.g. `plan_tier`); empty when there is none.
     public var metadata: [String: String]
-    /// The product id (or the expanded product's id), and the product's metadata when expanded.
-    public var productID: String?
+    /// The product id (or the expanded product's id); nil when the price names no product.
+    package var productID: String?
+    /// The product's metadata (e.g. `plan_slug`) when the product is expanded in the event; empty otherwise.
     public var productMetadata: [String: String]
 
     enum CodingKeys: String, CodingKey {
@@ -27,6 +37,7 @@ public struct StripePrice: Decodable, Sendable, Equatable {
         var metadata: [String: String]?
     }
 
+    /// Decodes a price; `product` may be an id or an expanded product object. `id` and `currency` are required.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)

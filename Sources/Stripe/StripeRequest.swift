@@ -2,25 +2,30 @@ import Foundation
 
 /// One call to Stripe's REST API, as a value: what to send, not how.
 public struct StripeRequest: Sendable, Hashable, CustomStringConvertible {
+    /// The HTTP method; a GET carries no body.
     public enum Method: String, Sendable, Hashable { case get = "GET", post = "POST", delete = "DELETE" }
 
-    public var method: Method
+    var method: Method
     /// e.g. `/v1/subscriptions/sub_123`.
-    public var path: String
+    var path: String
     /// Form fields in order, with Stripe's bracket syntax for nesting: `items[0][price]`.
-    public var form: [FormField]
+    package var form: [FormField]
     /// Sent as `Idempotency-Key`, so a retried or repeated call has its effect once.
-    public var idempotencyKey: String?
+    var idempotencyKey: String?
 
+    /// One `name=value` pair of the form body, unescaped: the request escapes both when it is sent.
     public struct FormField: Sendable, Hashable {
-        public var name: String
-        public var value: String
+        var name: String
+        var value: String
+        /// The field `name` (in Stripe's bracket syntax for nesting, e.g. `items[0][price]`) with `value`.
         public init(_ name: String, _ value: String) {
             self.name = name
             self.value = value
         }
     }
 
+    /// A call of `method` on `path` (from `/v1/…`) with `form` as the body and, when given, `idempotencyKey`. Calls
+    /// with an effect should have a key derived from what caused them, so a redelivery repeats none of it.
     public init(_ method: Method, _ path: String, form: [FormField] = [], idempotencyKey: String? = nil) {
         self.method = method
         self.path = path
@@ -29,10 +34,11 @@ public struct StripeRequest: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `application/x-www-form-urlencoded`, every byte outside the unreserved set escaped.
-    public var encodedForm: String {
+    package var encodedForm: String {
         form.map { "\(Self.escape($0.name))=\(Self.escape($0.value))" }.joined(separator: "&")
     }
 
+    /// The method and path, e.g. `POST /v1/invoices/in_1/pay`, for logs; the form is left out.
     public var description: String { "\(method.rawValue) \(path)" }
 
     static func escape(_ text: String) -> String {

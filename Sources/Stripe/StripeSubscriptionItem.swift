@@ -1,12 +1,17 @@
 import BillingCore
 import Foundation
 
+/// One item of a subscription: a price and how many units of it.
 public struct StripeSubscriptionItem: Decodable, Sendable, Equatable {
+    /// Stripe's subscription item id (`si_…`).
     public var id: String
+    /// How many units of the price are subscribed to (seats, …); 1 when the field is absent.
     public var quantity: Int64
+    /// The item's price.
     public var price: StripePrice
-    /// Present on items from `2025-03-31.basil` on.
+    /// The item's current period start, unix seconds. Present on items from `2025-03-31.basil` on; nil before.
     public var currentPeriodStart: Int64?
+    /// The item's current period end, unix seconds. Present on items from `2025-03-31.basil` on; nil before.
     public var currentPeriodEnd: Int64?
 
     enum CodingKeys: String, CodingKey {
@@ -15,6 +20,7 @@ public struct StripeSubscriptionItem: Decodable, Sendable, Equatable {
         case currentPeriodEnd = "current_period_end"
     }
 
+    /// Decodes a subscription item; `id` and `price` are required.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)

@@ -25,6 +25,7 @@ public enum WebhookSignatureError: Error, Equatable, Sendable, CustomStringConve
         }
     }
 
+    /// A sentence for logs and error responses; never the secret or the full signature.
     public var description: String {
         switch self {
         case .missingHeader: "the signature header is missing"

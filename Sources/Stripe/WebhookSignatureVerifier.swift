@@ -13,8 +13,10 @@ import Foundation
 /// libraries only refuse old ones, but a signature from the future is as suspect as a replay.
 public struct WebhookSignatureVerifier: Sendable {
     private let keys: [KeyedSHA256]
-    public let tolerance: Int64
+    let tolerance: Int64
 
+    /// A verifier that accepts a signature made with any of `secrets`.
+    ///
     /// - Parameters:
     ///   - secrets: the signing secrets, current first.
     ///   - toleranceSeconds: how far the signed timestamp may be from now (default 300 s).
@@ -61,7 +63,7 @@ public struct WebhookSignatureVerifier: Sendable {
 
     /// The header value that signs `payload` at `timestamp` with `secret`: what Stripe sends,
     /// and what the platform (and our tests and load generators) send to `/v1/events`.
-    public static func header<Payload: DataProtocol>(payload: Payload, secret: String, timestamp: Int64) -> String {
+    package static func header<Payload: DataProtocol>(payload: Payload, secret: String, timestamp: Int64) -> String {
         var hmac = HMAC<SHA256>(key: SymmetricKey(data: Array(secret.utf8)))
         hmac.update(data: Array("\(timestamp).".utf8))
         hmac.update(data: payload)
