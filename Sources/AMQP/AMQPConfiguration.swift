@@ -7,28 +7,36 @@ import Foundation
 /// follow the RabbitMQ URI spec names: `heartbeat` (seconds), `connection_timeout` (ms), and for
 /// TLS `cacertfile` and `verify` (`verify_peer` or `verify_none`).
 public struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    public var virtualHost: String
-    public var user: String
-    public var password: String
-    public var useTLS: Bool
-    public var verifyPeer: Bool
-    public var caCertificatePath: String?
+    /// The broker's host name or address.
+    package var host: String
+    /// The broker's port: 5672 for `amqp`, 5671 for `amqps` unless the URL says otherwise.
+    package var port: Int
+    /// The virtual host, decoded (`/` by default).
+    package var virtualHost: String
+    /// The user name; `guest` when the URL has none.
+    package var user: String
+    /// The password; `guest` when the URL has none. Never printed.
+    package var password: String
+    /// Whether to connect over TLS (`amqps`).
+    package var useTLS: Bool
+    /// With TLS: whether to check the broker's certificate and host name (`verify=verify_peer`, the default).
+    package var verifyPeer: Bool
+    /// With TLS: a PEM file of the CAs to trust (`cacertfile`); nil trusts the system's CAs.
+    package var caCertificatePath: String?
     /// Heartbeat interval negotiated with the broker; 0 turns heartbeats off.
-    public var heartbeat: Duration
+    package var heartbeat: Duration
     /// Limit for opening the socket and the AMQP handshake.
-    public var connectTimeout: Duration
+    package var connectTimeout: Duration
     /// Limit for a synchronous request such as `queue.declare`.
-    public var rpcTimeout: Duration
+    var rpcTimeout: Duration
     /// How long a publish waits for the broker's confirm before it fails with `confirmTimeout`.
     public var confirmTimeout: Duration
     /// First and longest pause between reconnect attempts (doubling in between).
-    public var reconnectDelay: ClosedRange<Duration>
+    package var reconnectDelay: ClosedRange<Duration>
     /// The name the broker shows for this connection (`rabbitmqctl list_connections`).
     public var connectionName: String
 
-    public init(
+    init(
         host: String = "127.0.0.1", port: Int = 5672, virtualHost: String = "/",
         user: String = "guest", password: String = "guest", useTLS: Bool = false
     ) {

@@ -14,12 +14,13 @@ import Synchronization
 /// Run it as a `Service` (``run()``) in a `ServiceGroup`, or scope it with
 /// ``withConnection(configuration:logger:_:)``.
 public final class AMQPConnection: Service, Sendable {
-    public let configuration: AMQPConfiguration
+    let configuration: AMQPConfiguration
     private let logger: Logger
     private let queue = CommandQueue()
     private let status = ConnectionStatus()
     private let nextConsumerID = Atomic<Int>(0)
 
+    /// A connection to the broker `configuration` names. It does nothing until ``run()`` starts it.
     public init(configuration: AMQPConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
@@ -52,7 +53,7 @@ public final class AMQPConnection: Service, Sendable {
     }
 
     /// Stops the connection as graceful shutdown would.
-    public func shutdown() {
+    package func shutdown() {
         queue.requestShutdown()
     }
 
@@ -205,6 +206,8 @@ extension AMQPConnection {
         }
     }
 
+    /// Binds `queue` to `exchange` for messages whose routing key matches `routingKey` (a topic pattern for a topic
+    /// exchange); binding again is a no-op.
     public func bindQueue(_ queue: String, exchange: String, routingKey: String) async throws {
         try await request { live, channel, arena throws(AMQPError) in
             amqp_queue_bind(live.handle, channel, arena.bytes(queue), arena.bytes(exchange), arena.bytes(routingKey),
@@ -223,7 +226,8 @@ extension AMQPConnection {
         }
     }
 
-    public func deleteQueue(_ name: String) async throws {
+    /// Deletes a queue and the messages in it. Only tests and benchmarks remove queues (the topology never does).
+    package func deleteQueue(_ name: String) async throws {
         try await request { live, channel, arena throws(AMQPError) in
             amqp_queue_delete(live.handle, channel, arena.bytes(name), 0, 0)
             try live.check(amqp_get_rpc_reply(live.handle), channel: channel)

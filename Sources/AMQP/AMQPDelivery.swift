@@ -4,17 +4,23 @@ import Foundation
 /// ``nack(multiple:requeue:)`` or ``reject(requeue:)``; an unsettled delivery is redelivered
 /// when its channel closes.
 public struct AMQPDelivery: Sendable {
+    /// The message body as published.
     public let body: [UInt8]
-    public let exchange: String
+    /// The exchange it was published to; empty for the default exchange.
+    let exchange: String
+    /// The routing key it was published with (for the default exchange: the queue's name).
     public let routingKey: String
-    public let redelivered: Bool
-    public let deliveryTag: UInt64
+    /// Whether the broker delivered it before without an ack (to this or another consumer).
+    package let redelivered: Bool
+    /// The broker's number for it on its channel, which settling it refers to.
+    let deliveryTag: UInt64
+    /// The message's properties and headers.
     public let properties: AMQPProperties
     let settler: DeliverySettler?
 
     /// A delivery built by hand, for tests of code that handles deliveries; settling it is a no-op.
-    public init(body: [UInt8], exchange: String = "", routingKey: String, redelivered: Bool = false,
-                deliveryTag: UInt64 = 0, properties: AMQPProperties = AMQPProperties()) {
+    package init(body: [UInt8], exchange: String = "", routingKey: String, redelivered: Bool = false,
+                 deliveryTag: UInt64 = 0, properties: AMQPProperties = AMQPProperties()) {
         self.init(body: body, exchange: exchange, routingKey: routingKey, redelivered: redelivered,
                   deliveryTag: deliveryTag, properties: properties, settler: nil)
     }
@@ -67,7 +73,7 @@ public struct AMQPDelivery: Sendable {
     }
 
     /// Rejects this one delivery.
-    public func reject(requeue: Bool) async throws {
+    func reject(requeue: Bool) async throws {
         try await settler?.settle([deliveryTag], .reject(requeue: requeue))
     }
 }

@@ -23,6 +23,7 @@ public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The connection is shutting down and takes no more work.
     case shutDown
 
+    /// A sentence for logs and error answers; never the password.
     public var description: String {
         switch self {
         case .invalidURL(let reason): "invalid AMQP URL: \(reason); expected amqp[s]://user:password@host:port/vhost"

@@ -2,22 +2,28 @@ import Foundation
 
 /// The basic properties of a message.
 public struct AMQPProperties: Sendable, Hashable {
-    public var contentType: String?
-    public var contentEncoding: String?
+    /// The body's media type, e.g. `application/json`; nil when not set.
+    package var contentType: String?
+    var contentEncoding: String?
+    /// The application headers (the `x-…` headers of retries and dead letters, the message contract's headers).
     public var headers: [String: AMQPFieldValue]
     /// Delivery mode 2: the broker writes the message to disk.
     public var persistent: Bool
-    public var priority: UInt8?
-    public var correlationID: String?
-    public var replyTo: String?
-    public var expiration: String?
+    var priority: UInt8?
+    var correlationID: String?
+    var replyTo: String?
+    var expiration: String?
+    /// The publisher's id for the message (for events: the event id); nil when not set.
     public var messageID: String?
-    /// Seconds since 1970.
-    public var timestamp: UInt64?
+    /// Seconds since 1970; nil when not set.
+    package var timestamp: UInt64?
+    /// The message type (for events: the event type, e.g. `invoice.paid`); nil when not set.
     public var type: String?
-    public var userID: String?
-    public var appID: String?
+    var userID: String?
+    /// The publishing application's name; nil when not set.
+    package var appID: String?
 
+    /// Properties with the given fields set; persistent unless told otherwise.
     public init(
         contentType: String? = nil, contentEncoding: String? = nil,
         headers: [String: AMQPFieldValue] = [:], persistent: Bool = true,

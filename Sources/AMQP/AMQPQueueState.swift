@@ -6,7 +6,10 @@ import Synchronization
 
 /// A queue's counts as the broker reports them on declare.
 public struct AMQPQueueState: Sendable, Equatable {
-    public var name: String
+    /// The queue's name.
+    var name: String
+    /// Messages ready for delivery (not those delivered and awaiting an ack).
     public var messageCount: UInt32
-    public var consumerCount: UInt32
+    /// Consumers subscribed to the queue.
+    package var consumerCount: UInt32
 }
