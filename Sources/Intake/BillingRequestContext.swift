@@ -6,15 +6,17 @@ import Hummingbird
 /// the caller proved to be.
 public struct BillingRequestContext: RequestContext {
     /// Who a request proved to be.
-    public enum Principal: Sendable, Equatable {
+    package enum Principal: Sendable, Equatable {
         /// The holder of `BILLING_OPS_TOKEN`: every tenant, every operator route.
         case `operator`
     }
 
+    /// Hummingbird's per-request storage (logger, endpoint path, path parameters).
     public var coreContext: CoreRequestContextStorage
     /// Set by ``OperatorTokenMiddleware`` once the bearer token matched; nil on public routes.
-    public var principal: Principal?
+    package var principal: Principal?
 
+    /// The context of a new request: no principal until the operator middleware proves one.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
@@ -24,6 +26,7 @@ public struct BillingRequestContext: RequestContext {
     /// bodies under their own limits.
     public var maxUploadSize: Int { 64 << 10 }
 
+    /// Encodes route results as JSON with sorted keys and ISO 8601 dates.
     public var responseEncoder: JSONEncoder { Self.encoder }
 
     static let encoder: JSONEncoder = {

@@ -25,15 +25,16 @@ import Stripe
 /// (body over the limit, detected while streaming), 415 (not JSON), 503 with `Retry-After` when
 /// the broker is down, refuses or does not confirm in time — never a 2xx for an unconfirmed event.
 public struct IntakeApplication: Sendable {
-    public let settings: IntakeSettings
-    public let publisher: any EventPublisher
-    public let metrics: IntakeMetrics
-    public let readiness: ReadinessChecks
+    let settings: IntakeSettings
+    /// Where accepted events go: the broker connection, or a recording fake in tests.
+    let publisher: any EventPublisher
+    let metrics: IntakeMetrics
+    let readiness: ReadinessChecks
     /// Endpoints behind the ops token, each module's own `RouteCollection`.
-    public let operatorRoutes: [any OperatorRouteProvider]
-    public let logger: Logger
+    let operatorRoutes: [any OperatorRouteProvider]
+    let logger: Logger
     /// The current time, for signature tolerance and receive stamps (injectable for tests).
-    public let now: @Sendable () -> Date
+    let now: @Sendable () -> Date
 
     private let stripeVerifier: WebhookSignatureVerifier
     private let internalVerifier: WebhookSignatureVerifier
@@ -41,6 +42,8 @@ public struct IntakeApplication: Sendable {
     static let stripeSignature = HTTPField.Name("Stripe-Signature")!
     static let billingSignature = HTTPField.Name("Billing-Signature")!
 
+    /// The intake with its settings, the publisher accepted events go to, the readiness checks of `GET /readyz` and the
+    /// operator routes to mount behind the ops token. `now` is replaced only by tests.
     public init(settings: IntakeSettings, publisher: any EventPublisher, metrics: IntakeMetrics = IntakeMetrics(),
                 readiness: ReadinessChecks, operatorRoutes: [any OperatorRouteProvider] = [], logger: Logger,
                 now: @escaping @Sendable () -> Date = { Date() }) {
@@ -57,7 +60,8 @@ public struct IntakeApplication: Sendable {
                                                          toleranceSeconds: settings.signatureToleranceSeconds)
     }
 
-    public func makeRouter() -> Router<BillingRequestContext> {
+    /// The router of every route above, with the request metrics middleware; tests drive it without a server.
+    package func makeRouter() -> Router<BillingRequestContext> {
         let router = Router(context: BillingRequestContext.self)
         router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.get("healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }

@@ -3,7 +3,7 @@ import Synchronization
 
 /// The intake's Prometheus metrics, in a registry of its own (served at `GET /metrics`).
 public final class IntakeMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+    let registry: PrometheusCollectorRegistry
     let confirmLatency: DurationHistogram
     let inFlightConfirms: Gauge
     /// Request counters by route and status, made once each: the registry's lookup builds the
@@ -15,6 +15,8 @@ public final class IntakeMetrics: Sendable {
         var status: Int
     }
 
+    /// The intake's metrics, made in `registry` (which `GET /metrics` serves): pass the process's shared registry so
+    /// the consumers' metrics are served too.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         confirmLatency = registry.makeDurationHistogram(

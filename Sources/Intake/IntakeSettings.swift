@@ -3,23 +3,25 @@ import Messages
 /// How the intake verifies and limits what it takes.
 public struct IntakeSettings: Sendable {
     /// Stripe's webhook signing secrets (two during a rotation).
-    public var stripeWebhookSecrets: [String]
+    var stripeWebhookSecrets: [String]
     /// The HMAC key of the platform's internal events.
-    public var internalSecret: String
+    var internalSecret: String
     /// The bearer token of the operator endpoints.
-    public var opsToken: String
+    var opsToken: String
     /// How far a signed timestamp may be from now.
-    public var signatureToleranceSeconds: Int64
+    var signatureToleranceSeconds: Int64
     /// The largest Stripe webhook body taken; larger ones get 413 while still streaming.
-    public var maxWebhookBodyBytes: Int
+    var maxWebhookBodyBytes: Int
     /// The largest internal-events body (a batch of up to ``maxBatchSize`` events).
-    public var maxInternalBodyBytes: Int
-    public var maxBatchSize: Int
+    var maxInternalBodyBytes: Int
+    /// The most events one `POST /v1/events` may carry.
+    var maxBatchSize: Int
     /// The exchange events are published to.
-    public var exchange: String
+    var exchange: String
     /// Sent with 503 answers, so callers (Stripe retries anyway) wait before trying again.
-    public var retryAfterSeconds: Int
+    var retryAfterSeconds: Int
 
+    /// The intake's settings: the secrets and token it checks, and limits that default to what the service runs with.
     public init(stripeWebhookSecrets: [String], internalSecret: String, opsToken: String, signatureToleranceSeconds: Int64 = 300,
                 maxWebhookBodyBytes: Int = 1 << 20, maxInternalBodyBytes: Int = 4 << 20, maxBatchSize: Int = 1000,
                 exchange: String = BrokerNames.eventsExchange, retryAfterSeconds: Int = 5) {
