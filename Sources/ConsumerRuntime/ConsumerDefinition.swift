@@ -9,40 +9,43 @@ public struct ConsumerDefinition: Sendable, Equatable {
     /// The consumer's name; its queues are `billing.<name>`, `billing.<name>.retry.<delay>` and
     /// `billing.<name>.dead`.
     public var name: String
-    public var queue: String
+    /// The work queue it consumes: `billing.<name>` unless the file names another.
+    package var queue: String
     /// Topic patterns on `billing.events`, e.g. `stripe.invoice.*` or `internal.usage.#`.
-    public var bindings: [String]
+    package var bindings: [String]
     /// Unacknowledged deliveries the broker hands this consumer at once (`basic.qos`).
-    public var prefetch: UInt16
+    package var prefetch: UInt16
     /// Deliveries (or batches) handled at the same time in one process.
-    public var concurrency: Int
+    package var concurrency: Int
     /// The most deliveries handled together in one transaction (`batch_size`, default 1). A
     /// batch is what has arrived when a worker is free: no delivery waits for a batch to fill.
-    public var batchSize: Int
+    package var batchSize: Int
     /// The wait before retry 1, 2, …; the last delay repeats when there are more attempts.
-    public var retryDelays: [Duration]
+    package var retryDelays: [Duration]
     /// Handler attempts in all, the first included; then the message is dead-lettered.
-    public var maxAttempts: Int
+    var maxAttempts: Int
     /// The broker's own redelivery limit on the work queue (`x-delivery-limit`): a message that
     /// crashes the process on every delivery ends in the dead-letter queue instead of looping.
     /// Above `maxAttempts`, since handled failures never count against it.
-    public var deliveryLimit: Int
+    package var deliveryLimit: Int
 
+    /// The queue its dead letters wait in, `<queue>.dead`, for the `billing dlq` commands.
     public var deadLetterQueue: String { BrokerNames.deadLetterQueue(of: queue) }
 
     /// The retry queue that holds a message for `delay` before returning it to ``queue``.
-    public func retryQueue(for delay: Duration) -> String {
+    package func retryQueue(for delay: Duration) -> String {
         BrokerNames.retryQueue(of: queue, delay: delay.compactDescription)
     }
 
     /// The delay before attempt `attempt + 1`, after `attempt` failed attempts (1-based).
-    public func retryDelay(afterAttempt attempt: Int) -> Duration {
+    package func retryDelay(afterAttempt attempt: Int) -> Duration {
         retryDelays[min(max(attempt, 1), retryDelays.count) - 1]
     }
 
-    public init(name: String, queue: String? = nil, bindings: [String], prefetch: UInt16 = 50, concurrency: Int = 8,
-                retryDelays: [Duration] = [.seconds(5), .seconds(30), .seconds(120), .seconds(600), .seconds(3600)],
-                maxAttempts: Int = 6, deliveryLimit: Int? = nil, batchSize: Int = 1) {
+    /// A definition as a consumer file without those keys would give; tests build theirs with it.
+    package init(name: String, queue: String? = nil, bindings: [String], prefetch: UInt16 = 50, concurrency: Int = 8,
+                 retryDelays: [Duration] = [.seconds(5), .seconds(30), .seconds(120), .seconds(600), .seconds(3600)],
+                 maxAttempts: Int = 6, deliveryLimit: Int? = nil, batchSize: Int = 1) {
         self.name = name
         self.queue = queue ?? BrokerNames.workQueue(consumer: name)
         self.bindings = bindings
@@ -57,7 +60,7 @@ public struct ConsumerDefinition: Sendable, Equatable {
 
 extension ConsumerDefinition {
     /// Parses one consumer file's text; `file` names it in errors.
-    public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> ConsumerDefinition {
+    package static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> ConsumerDefinition {
         try YAMLFile.parse(File.self, yaml: text, file: file)
     }
 

@@ -8,6 +8,7 @@ public struct ConsumerMetrics: Sendable {
     let deadLettered: Counter
     let latency: DurationHistogram
 
+    /// The metrics of `consumer`, labelled with its name, made in `registry`.
     public init(consumer: String, registry: PrometheusCollectorRegistry) {
         func counter(_ name: String, _ help: String) -> Counter {
             registry.makeCounter(descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "consumer", metricName: name,

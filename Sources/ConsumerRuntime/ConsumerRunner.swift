@@ -15,14 +15,17 @@ import Storage
 /// On graceful shutdown it stops taking deliveries, finishes and acknowledges those in flight,
 /// and returns.
 public struct ConsumerRunner: Service {
-    public let definition: ConsumerDefinition
-    public let handler: any EventHandler
-    public let connection: AMQPConnection
-    public let database: PostgresClient
-    public let metrics: ConsumerMetrics
-    public let logger: Logger
-    public let now: @Sendable () -> Date
+    let definition: ConsumerDefinition
+    let handler: any EventHandler
+    let connection: AMQPConnection
+    let database: PostgresClient
+    let metrics: ConsumerMetrics
+    let logger: Logger
+    /// The clock of the failure headers (`x-first-failed-at`, `x-dead-lettered-at`).
+    let now: @Sendable () -> Date
 
+    /// A runner of `definition`'s consumer: deliveries from `connection`, `handler` applying them, the inbox in
+    /// `database`. `now` is replaced only by tests.
     public init(definition: ConsumerDefinition, handler: any EventHandler, connection: AMQPConnection, database: PostgresClient,
                 metrics: ConsumerMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.definition = definition
@@ -36,6 +39,7 @@ public struct ConsumerRunner: Service {
         self.now = now
     }
 
+    /// Consumes until graceful shutdown, subscribing again after the broker goes away.
     public func run() async throws {
         // Subscribing fails while the broker is down: keep trying until it is up or we stop.
         while !Task.isShuttingDownGracefully && !Task.isCancelled {

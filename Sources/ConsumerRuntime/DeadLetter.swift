@@ -4,17 +4,27 @@ import Messages
 
 /// One dead-lettered message, as the ops commands show it.
 public struct DeadLetter: Sendable, Encodable, Equatable {
+    /// The consumer whose dead-letter queue holds it.
     public var consumer: String
+    /// The event id (`message_id`), or `(no message id)`.
     public var id: String
+    /// The event type (the message's `type`), or `(no type)`.
     public var type: String
+    /// The routing key the event was first published with, e.g. `stripe.invoice.paid`.
     public var originalRoutingKey: String
+    /// How many times the handler tried it (from the runner's header, else the broker's `x-death` count; 1 without
+    /// either).
     public var attempts: Int
     /// Why it is here: the handler's last error, or the broker's reason (e.g. the delivery
     /// limit, when the consumer process died on every delivery).
     public var reason: String
+    /// When its first attempt failed; nil when the runner did not record it (a broker dead-letter).
     public var firstFailedAt: Date?
+    /// When it was dead-lettered, by the runner or the broker; nil when neither recorded it.
     public var deadLetteredAt: Date?
+    /// Whether it was replayed before and failed again.
     public var replayed: Bool
+    /// The message body as text (UTF-8, invalid bytes replaced).
     public var body: String
 
     enum CodingKeys: String, CodingKey {

@@ -11,10 +11,12 @@ import Messages
 /// and acks the dead-letter copy only after the broker confirmed the new one: a replay killed
 /// half-way leaves at most a duplicate, which the consumer's inbox absorbs.
 public struct DeadLetterQueues: Sendable {
-    public let connection: AMQPConnection
-    public let consumers: [ConsumerDefinition]
-    public let now: @Sendable () -> Date
+    let connection: AMQPConnection
+    let consumers: [ConsumerDefinition]
+    /// The clock of the `x-replayed-at` stamp.
+    let now: @Sendable () -> Date
 
+    /// The dead-letter queues of `consumers`, reached over `connection`. `now` is replaced only by tests.
     public init(connection: AMQPConnection, consumers: [ConsumerDefinition], now: @escaping @Sendable () -> Date = { Date() }) {
         self.connection = connection
         self.consumers = consumers

@@ -4,7 +4,7 @@ import Messages
 
 /// What the runner does with a delivery, decided as a value so every rule is tested without a
 /// broker. The executor only carries it out: publish (with confirm) where asked, then ack.
-public enum DeliveryDecision: Sendable, Equatable {
+package enum DeliveryDecision: Sendable, Equatable {
     case ack
     /// Publish to `queue` (a retry queue) as attempt `nextAttempt`, then ack the original.
     case retry(queue: String, nextAttempt: Int, delay: Duration, error: String)
@@ -12,7 +12,7 @@ public enum DeliveryDecision: Sendable, Equatable {
     case deadLetter(queue: String, attempts: Int, error: String)
 
     /// The decision for `outcome` of attempt `attempt` (1-based) under `consumer`'s policy.
-    public static func decide(_ outcome: HandlingOutcome, attempt: Int, consumer: ConsumerDefinition) -> DeliveryDecision {
+    package static func decide(_ outcome: HandlingOutcome, attempt: Int, consumer: ConsumerDefinition) -> DeliveryDecision {
         switch outcome {
         case .processed, .duplicate:
             return .ack

@@ -6,6 +6,7 @@ import PostgresNIO
 /// in the inbox. Throw ``PermanentFailure`` for input that can never succeed and
 /// ``TransientFailure`` (or let database/network errors through) for what may succeed later.
 public protocol EventHandler: Sendable {
+    /// Applies `event` on `connection`, inside the transaction that records it in the inbox; throwing rolls both back.
     func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws
 
     /// A batch of events, new to the inbox and in delivery order, in one transaction (for a
@@ -16,6 +17,7 @@ public protocol EventHandler: Sendable {
 }
 
 extension EventHandler {
+    /// Handles the events one after another, in the one transaction.
     public func handle(batch events: [InboundEvent], connection: PostgresConnection, logger: Logger) async throws {
         for event in events {
             try await handle(event, connection: connection, logger: logger)

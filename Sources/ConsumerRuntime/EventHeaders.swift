@@ -4,11 +4,11 @@ import Messages
 
 /// The bookkeeping the runner keeps in an event's headers (``MessageHeader``) as it moves
 /// between work, retry and dead-letter queues.
-public enum EventHeaders {
+package enum EventHeaders {
     /// The message to publish for a retry or a dead-letter decision: the same body and
     /// properties, with the bookkeeping headers set. Errors are cut to one line of 500 bytes.
-    public static func forward(_ delivery: AMQPDelivery, to queue: String, attempt: Int, error: String, consumer: String,
-                               now: Date, deadLettered: Bool) -> AMQPMessage {
+    package static func forward(_ delivery: AMQPDelivery, to queue: String, attempt: Int, error: String, consumer: String,
+                                now: Date, deadLettered: Bool) -> AMQPMessage {
         var properties = delivery.properties
         let nowSeconds = UInt64(max(now.timeIntervalSince1970, 0))
         properties.headers[MessageHeader.originalRoutingKey] = .string(originalRoutingKey(of: delivery))
@@ -21,11 +21,13 @@ public enum EventHeaders {
         return AMQPMessage(exchange: "", routingKey: queue, body: delivery.body, properties: properties, mandatory: true)
     }
 
-    public static func attempt(of delivery: AMQPDelivery) -> Int {
+    /// The attempt `delivery` is: its ``MessageHeader/attempt`` header, 1 without one.
+    package static func attempt(of delivery: AMQPDelivery) -> Int {
         Int(delivery.properties.headers[MessageHeader.attempt]?.intValue ?? 1)
     }
 
-    public static func originalRoutingKey(of delivery: AMQPDelivery) -> String {
+    /// The routing key the event was first published with: the header a retry or replay keeps, else the delivery's.
+    package static func originalRoutingKey(of delivery: AMQPDelivery) -> String {
         delivery.properties.headers[MessageHeader.originalRoutingKey]?.stringValue ?? delivery.routingKey
     }
 

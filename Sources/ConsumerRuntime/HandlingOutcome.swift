@@ -3,7 +3,7 @@ import Foundation
 import Messages
 
 /// What one delivery led to.
-public enum HandlingOutcome: Sendable, Equatable {
+package enum HandlingOutcome: Sendable, Equatable {
     /// The effects were applied and recorded in the inbox.
     case processed
     /// The inbox already had the event: nothing was changed.

@@ -8,13 +8,17 @@ public struct InboundEvent: Sendable {
     public var id: String
     /// The routing key the event was first published with, e.g. `stripe.invoice.paid`.
     public var routingKey: String
+    /// The message's `type` (the event type, e.g. `invoice.paid`); nil when the publisher set none.
     public var type: String?
+    /// The event as published: the JSON the handler decodes.
     public var body: [UInt8]
     /// 1 for the first try, 2 for the first retry, …
-    public var attempt: Int
-    public var properties: AMQPProperties
+    package var attempt: Int
+    /// The delivery's properties and headers.
+    var properties: AMQPProperties
 
-    public init(id: String, routingKey: String, type: String?, body: [UInt8], attempt: Int, properties: AMQPProperties = AMQPProperties()) {
+    /// An event as the runner hands it over; tests call handlers with their own.
+    package init(id: String, routingKey: String, type: String?, body: [UInt8], attempt: Int, properties: AMQPProperties = AMQPProperties()) {
         self.id = id
         self.routingKey = routingKey
         self.type = type

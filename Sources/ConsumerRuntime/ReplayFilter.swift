@@ -4,10 +4,14 @@ import Messages
 
 /// What to replay.
 public struct ReplayFilter: Sendable {
-    public var ids: Set<String>
-    public var type: String?
-    public var limit: Int?
+    /// Only these event ids; empty for any.
+    var ids: Set<String>
+    /// Only events of this type; nil for any.
+    var type: String?
+    /// At most this many; nil for no limit.
+    var limit: Int?
 
+    /// Dead letters whose id is in `ids` (any when empty), of `type` (any when nil), at most `limit` of them.
     public init(ids: Set<String> = [], type: String? = nil, limit: Int? = nil) {
         self.ids = ids
         self.type = type

@@ -5,9 +5,13 @@ import Messages
 /// The broker objects the consumers need, computed from their definitions as plain values, so
 /// the plan is tested without a broker and ``TopologyDeclarer`` only carries it out.
 public enum Topology {
+    /// One broker object to declare.
     public enum Declaration: Sendable, Equatable {
+        /// An exchange of `type` (`topic`).
         case exchange(name: String, type: String)
+        /// A durable queue with its `x-…` arguments.
         case queue(name: String, arguments: [String: AMQPFieldValue])
+        /// A binding of `queue` to `exchange` for routing keys matching `pattern`.
         case binding(queue: String, exchange: String, pattern: String)
     }
 
@@ -17,7 +21,7 @@ public enum Topology {
     /// - Parameter brokerMajorVersion: RabbitMQ 4 gives quorum queues a default delivery limit
     ///   of 20; dead-letter queues must have none, so there it is turned off explicitly (-1),
     ///   while 3.x has no default and rejects -1.
-    public static func plan(for consumers: [ConsumerDefinition], brokerMajorVersion: Int) -> [Declaration] {
+    package static func plan(for consumers: [ConsumerDefinition], brokerMajorVersion: Int) -> [Declaration] {
         var declarations: [Declaration] = [.exchange(name: BrokerNames.eventsExchange, type: "topic")]
         // Dead-lettering that waits for the target queue's confirm, so a message moved to the
         // dead-letter queue or back from a retry queue cannot be lost on the way.

@@ -4,14 +4,15 @@ import Messages
 
 /// Carries out a topology plan on a connection. Idempotent: declaring what exists is a no-op.
 public struct TopologyDeclarer: Sendable {
-    public let connection: AMQPConnection
+    let connection: AMQPConnection
 
+    /// A declarer that declares on `connection`.
     public init(connection: AMQPConnection) {
         self.connection = connection
     }
 
     /// The broker's major version, from the connection's server properties.
-    public var brokerMajorVersion: Int {
+    package var brokerMajorVersion: Int {
         Int(connection.serverVersion?.split(separator: ".").first ?? "3") ?? 3
     }
 
