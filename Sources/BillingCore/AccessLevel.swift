@@ -5,5 +5,6 @@ public enum AccessLevel: String, Sendable, Hashable, Codable, Comparable {
     case full
 
     static let order: [AccessLevel] = [.none, .readOnly, .full]
+    /// Orders the levels by how much they allow: `none` < `readOnly` < `full`.
     public static func < (lhs: Self, rhs: Self) -> Bool { order.firstIndex(of: lhs)! < order.firstIndex(of: rhs)! }
 }

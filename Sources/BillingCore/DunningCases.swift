@@ -1,5 +1,7 @@
 
 
+/// The dunning case rules as pure functions: what an invoice event does to its case, and what the open cases mean for
+/// the tenant's service. Times are unix seconds; `daySeconds` is a "day" (86,400; shorter in tests and demos).
 public enum DunningCases {
     /// A subscription invoice's payment failed (`invoice.payment_failed`) at `at`.
     public static func paymentFailed(existing: DunningCase?, invoiceID: String, tenantID: String?, tier: PlanTier?, attempts: Int,

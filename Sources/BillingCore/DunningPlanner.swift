@@ -1,3 +1,4 @@
+/// Plans a dunning case's dated steps from the policy, and decides which overdue steps still run after downtime.
 public enum DunningPlanner {
     /// The steps of a case opened by a payment that failed at `failedAt` (unix seconds), for a
     /// subscription of `tier`. `daySeconds` is a "day" (86,400; shorter in tests and demos).
@@ -36,7 +37,7 @@ public enum DunningPlanner {
     /// overdue retry runs (the earlier ones would charge the same invoice again), overdue
     /// notifications collapse into the latest one, and every restriction runs (in order).
     /// Returns the steps to run and those to skip, each in due order.
-    public static func catchUp(_ due: [PlannedStep]) -> (run: [PlannedStep], skip: [PlannedStep]) {
+    package static func catchUp(_ due: [PlannedStep]) -> (run: [PlannedStep], skip: [PlannedStep]) {
         catchUp(due, planned: { $0 })
     }
 

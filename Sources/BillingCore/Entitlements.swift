@@ -2,11 +2,17 @@
 
 /// What a tenant may use now.
 public struct Entitlements: Sendable, Hashable {
+    /// The subscription's plan; nil without a subscription.
     public var tier: PlanTier?
+    /// How much of the product the tenant may use now.
     public var access: AccessLevel
+    /// The plan's limits while the tenant has any access; nil without access.
     public var limits: PlanLimits?
+    /// The plan's feature flags with full access; empty otherwise.
     public var features: Set<String>
+    /// Whether AI requests are allowed now.
     public var aiRequests: Bool
+    /// Why, for people: `subscription active, service normal`, `no subscription`, …
     public var reason: String
 
     /// Entitlements from the plan, the subscription's status and the service state.

@@ -8,10 +8,11 @@
 /// keys (one reader takes the first, another the last), numbers a `Double` cannot hold, and
 /// nesting deeper than ``maximumDepth`` (so hostile input cannot exhaust the stack).
 public enum JSONParser {
-    public static let maximumDepth = 100
+    /// How deeply arrays and objects may nest before the parser refuses the document.
+    package static let maximumDepth = 100
 
     /// The one value `bytes` hold.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         try withReader(bytes) { (reader: inout Reader) throws(JSONSyntaxError) -> JSONValue in
             let value = try reader.document()
             return value

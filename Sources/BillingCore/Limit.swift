@@ -4,7 +4,7 @@ public enum Limit: Sendable, Hashable {
     case unlimited
 
     /// Whether `usage` is within the limit.
-    public func allows(_ usage: Int64) -> Bool {
+    package func allows(_ usage: Int64) -> Bool {
         switch self {
         case .limited(let limit): usage <= limit
         case .unlimited: true
@@ -12,7 +12,7 @@ public enum Limit: Sendable, Hashable {
     }
 
     /// How far `usage` goes past the limit (0 within it, and always 0 when unlimited).
-    public func overage(of usage: Int64) -> Int64 {
+    package func overage(of usage: Int64) -> Int64 {
         switch self {
         case .limited(let limit): max(0, usage - limit)
         case .unlimited: 0

@@ -14,16 +14,24 @@
 public struct MRRReport: Sendable, Hashable {
     /// One change of a subscription's counted MRR.
     public struct Movement: Sendable, Hashable {
-        public var subscriptionID: String
-        public var customerID: String
-        public var tier: PlanTier?
-        public var kind: Revenue.MovementKind
-        public var from: Int64
-        public var to: Int64
+        /// Stripe's subscription id (`sub_…`).
+        var subscriptionID: String
+        /// Stripe's customer id (`cus_…`): cohorts group by it.
+        var customerID: String
+        /// The subscription's plan after the movement; nil when its price maps to no plan.
+        var tier: PlanTier?
+        /// New, expansion, contraction, churn or reactivation.
+        var kind: Revenue.MovementKind
+        /// The counted MRR before, in cents.
+        var from: Int64
+        /// The counted MRR after, in cents.
+        var to: Int64
         /// Unix seconds.
-        public var at: Int64
-        public var eventID: String
+        var at: Int64
+        /// The Stripe event that caused it; it orders movements of the same second.
+        var eventID: String
 
+        /// A movement as recorded.
         public init(subscriptionID: String, customerID: String, tier: PlanTier?, kind: Revenue.MovementKind, from: Int64, to: Int64,
                     at: Int64, eventID: String) {
             self.subscriptionID = subscriptionID
@@ -37,40 +45,67 @@ public struct MRRReport: Sendable, Hashable {
         }
     }
 
+    /// One tier's figures at the end of the range.
     public struct TierFigures: Sendable, Hashable {
+        /// The tier these figures are for.
         public var tier: PlanTier
+        /// MRR at the end, in cents.
         public var mrr: Int64
+        /// Subscriptions of the tier paying at the end.
         public var subscribers: Int
         /// MRR ÷ subscribers, in cents (0 without subscribers).
         public var arpu: Int64
+        /// Subscriptions of the tier that churned in the range.
         public var churnedSubscribers: Int
+        /// Churned ÷ paying at the start, as a percentage with two decimals (`"2.50"`).
         public var churnRatePercent: String
     }
 
+    /// The customers whose first revenue fell in one month of the range.
     public struct Cohort: Sendable, Hashable {
         /// `YYYY-MM`.
         public var month: String
+        /// Customers who started paying that month.
         public var initialCustomers: Int
+        /// Those still paying at the end of the range.
         public var retainedCustomers: Int
+        /// Retained ÷ initial customers, as a percentage with two decimals.
         public var retentionRatePercent: String
+        /// Their MRR when they started, in cents.
         public var initialMRR: Int64
+        /// Their MRR at the end of the range, in cents.
         public var currentMRR: Int64
+        /// Current ÷ initial MRR, as a percentage with two decimals.
         public var revenueRetentionPercent: String
     }
 
+    /// MRR at the range's start, in cents.
     public var startMRR: Int64
+    /// MRR at the range's end, in cents.
     public var currentMRR: Int64
+    /// MRR from subscriptions that started paying in the range, in cents.
     public var newMRR: Int64
+    /// MRR added by upgrades and larger quantities, in cents.
     public var expansionMRR: Int64
+    /// MRR lost to downgrades and smaller quantities, in cents (positive).
     public var contractionMRR: Int64
+    /// MRR lost to subscriptions that stopped paying, in cents (positive).
     public var churnMRR: Int64
+    /// MRR from customers who paid before and came back, in cents.
     public var reactivationMRR: Int64
+    /// New + expansion + reactivation − contraction − churn, in cents: the end's MRR minus the start's.
     public var netNewMRR: Int64
+    /// Net new ÷ the start's MRR, as a percentage with two decimals; `"0.00"` when the start had none.
     public var growthRatePercent: String
+    /// The end's MRR × 12, in cents.
     public var arrProjection: Int64
+    /// One entry per tier, in tier order.
     public var tiers: [TierFigures]
+    /// The cohorts of the range's months, oldest first.
     public var cohorts: [Cohort]
 
+    /// The report over `[start, end)` from the recorded movements.
+    ///
     /// - Parameters:
     ///   - movements: every movement before `end` (earlier ones give the starting state).
     ///   - start, end: unix seconds; the range is `[start, end)`.

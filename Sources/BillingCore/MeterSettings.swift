@@ -2,5 +2,6 @@
 public struct MeterSettings: Sendable, Hashable {
     /// The meter's `event_name`.
     public var eventName: String
+    /// Settings for the meter whose `event_name` is `eventName`.
     public init(eventName: String) { self.eventName = eventName }
 }

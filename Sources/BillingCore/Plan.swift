@@ -1,19 +1,25 @@
 /// One plan of the catalog.
 public struct Plan: Sendable, Hashable {
+    /// Which of the three plans it is.
     public var tier: PlanTier
+    /// The name shown to people (`Team`).
     public var name: String
     /// The monthly price.
     public var monthlyPrice: Money
-    public var trialDays: Int
+    /// Days of free trial a new subscription gets.
+    package var trialDays: Int
+    /// What the plan includes.
     public var limits: PlanLimits
+    /// What usage past the limits costs.
     public var overage: OveragePrices
     /// Feature flags, e.g. `api_access`, `sso`, `saml`, `sla`.
-    public var features: Set<String>
+    package var features: Set<String>
     /// `email`, `chat`, `phone`, `dedicated`.
-    public var support: [String]
+    package var support: [String]
     /// The Stripe price a plan change to this plan switches to (monthly).
     public var stripePriceID: String?
 
+    /// A plan as the catalog file describes it.
     public init(tier: PlanTier, name: String, monthlyPrice: Money, trialDays: Int, limits: PlanLimits, overage: OveragePrices,
                 features: Set<String>, support: [String], stripePriceID: String? = nil) {
         self.stripePriceID = stripePriceID

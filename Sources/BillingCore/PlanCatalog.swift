@@ -1,7 +1,10 @@
 /// Every plan, by tier, with how prices map to plans and what restricted service allows.
 public struct PlanCatalog: Sendable, Hashable {
-    public let plans: [PlanTier: Plan]
+    /// Every tier's plan.
+    let plans: [PlanTier: Plan]
+    /// How a Stripe price maps to a plan.
     public let prices: PriceTierResolver
+    /// What degraded and suspended service allow.
     public let restrictions: ServiceRestrictions
 
     /// Fails unless every tier has exactly one plan.
@@ -18,5 +21,6 @@ public struct PlanCatalog: Sendable, Hashable {
         self.plans = byTier
     }
 
+    /// The tier's plan (every tier has one).
     public subscript(tier: PlanTier) -> Plan { plans[tier]! }
 }

@@ -1,5 +1,6 @@
 /// One dated step of a case.
 public struct PlannedStep: Sendable, Hashable, Comparable {
+    /// What the step does.
     public var kind: DunningStepKind
     /// Days after the first failure.
     public var day: Int
@@ -14,6 +15,7 @@ public struct PlannedStep: Sendable, Hashable, Comparable {
     /// (idempotency keys, notification keys).
     public var key: String { "\(kind.rawValue)-day-\(day)" }
 
+    /// A step due `day` days after the first failure, at `dueAt` (unix seconds).
     public init(kind: DunningStepKind, day: Int, dueAt: Int64, roles: [ContactRole] = [], template: String? = nil) {
         self.kind = kind
         self.day = day

@@ -1,6 +1,10 @@
 
 
+/// Prorating a mid-period change of price or quantity, as Stripe does.
 public enum Proration {
+    /// What changing from `currentQuantity` units at `current` to `newQuantity` units at `new` at the time `at` costs
+    /// for the rest of the period.
+    ///
     /// - Parameters:
     ///   - current, new: the price per period of one unit.
     ///   - at: the time of the change, in unix seconds, within `[periodStart, periodEnd]`.

@@ -7,7 +7,10 @@ public struct ProrationPreview: Sendable, Hashable {
     public var credit: Money
     /// The remaining part of the new price.
     public var charge: Money
+    /// Credit plus charge: what the change adds to the next invoice (negative: a credit).
     public var net: Money
+    /// Seconds from the change to the period's end.
     public var remainingSeconds: Int64
-    public var periodSeconds: Int64
+    /// The period's length in seconds.
+    var periodSeconds: Int64
 }

@@ -5,6 +5,7 @@ public enum QuotaThreshold: Int, Sendable, Hashable, CaseIterable, Comparable {
     case warning = 80
     case exceeded = 100
 
+    /// Orders thresholds by their percentage.
     public static func < (lhs: QuotaThreshold, rhs: QuotaThreshold) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The notification template it sends.

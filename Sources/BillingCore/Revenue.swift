@@ -7,13 +7,18 @@
 /// turning `active` is *new* MRR); active, past-due and unpaid count in full (the customer has
 /// not left while dunning tries to collect); paused, canceled, incomplete and expired count 0.
 public enum Revenue {
+    /// One subscription item's price: what ``monthlyAmount(_:percentOffBasisPoints:)`` normalises.
     public struct Line: Sendable, Hashable {
-        public var unitAmount: Int64
-        public var quantity: Int64
+        /// The price of one unit per interval, in cents (negative for an amount-off discount).
+        var unitAmount: Int64
+        /// How many units.
+        var quantity: Int64
         /// `day`, `week`, `month` or `year`.
         public var interval: String
+        /// Intervals per billing period: 3 with `month` is quarterly.
         public var intervalCount: Int64
 
+        /// A line from its price and quantity; one interval per period unless told otherwise.
         public init(unitAmount: Int64, quantity: Int64, interval: String, intervalCount: Int64 = 1) {
             self.unitAmount = unitAmount
             self.quantity = quantity
@@ -22,6 +27,7 @@ public enum Revenue {
         }
     }
 
+    /// How a change of counted MRR is classified; the raw value is what the store keeps.
     public enum MovementKind: String, Sendable, Hashable, CaseIterable, Codable {
         case new, expansion, contraction, churn, reactivation
     }

@@ -7,6 +7,7 @@ public enum SnapshotDecision: Sendable, Hashable {
     /// The very event already applied.
     case duplicate
 
+    /// Compares `incoming` with what was applied last (nil: nothing yet).
     public static func decide(lastApplied: SnapshotVersion?, incoming: SnapshotVersion) -> SnapshotDecision {
         guard let lastApplied else { return .apply }
         if incoming == lastApplied { return .duplicate }

@@ -10,7 +10,7 @@ public enum SubscriptionStateMachine {
     /// - `unpaid` → `active` (the open invoice paid), `past_due`, `canceled`;
     /// - `paused` → `active` (resumed), `trialing`, `canceled`;
     /// - `canceled` and `incomplete_expired` are final.
-    public static let expected: [SubscriptionStatus: Set<SubscriptionStatus>] = [
+    static let expected: [SubscriptionStatus: Set<SubscriptionStatus>] = [
         .incomplete: [.active, .incompleteExpired, .canceled],
         .trialing: [.active, .pastDue, .paused, .canceled, .unpaid],
         .active: [.pastDue, .unpaid, .canceled, .paused, .trialing],
@@ -21,6 +21,8 @@ public enum SubscriptionStateMachine {
         .incompleteExpired: [],
     ]
 
+    /// How the change from `previous` (nil: the first status seen) to `next` compares with the
+    /// transitions Stripe's lifecycle produces (``TransitionKind``).
     public static func classify(from previous: SubscriptionStatus?, to next: SubscriptionStatus) -> TransitionKind {
         guard let previous else { return .initial }
         if previous == next { return .unchanged }

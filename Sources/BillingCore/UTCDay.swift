@@ -1,12 +1,15 @@
 /// A calendar day in UTC (proleptic Gregorian), converted to and from unix seconds without
 /// Foundation's calendars: exact, and cheap enough for every row.
 public struct UTCDay: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let year: Int64
-    public let month: Int64
-    public let day: Int64
+    /// The year, e.g. 2026.
+    let year: Int64
+    /// The month, 1 to 12.
+    let month: Int64
+    /// The day of the month, 1 to 31.
+    let day: Int64
 
     /// Days since 1970-01-01.
-    public var daysSinceEpoch: Int64 {
+    package var daysSinceEpoch: Int64 {
         // Howard Hinnant's days_from_civil.
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -22,7 +25,7 @@ public struct UTCDay: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var firstOfMonth: UTCDay { UTCDay(unchecked: year, month, 1) }
 
     /// `YYYY-MM`.
-    public var monthDescription: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
+    package var monthDescription: String { "\(year)-\(month < 10 ? "0" : "")\(month)" }
 
     /// `YYYY-MM-DD`.
     public var description: String { "\(monthDescription)-\(day < 10 ? "0" : "")\(day)" }
@@ -49,7 +52,8 @@ public struct UTCDay: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.init(daysSinceEpoch: days)
     }
 
-    public init(daysSinceEpoch days: Int64) {
+    /// The day `days` after 1970-01-01 (before it when negative).
+    package init(daysSinceEpoch days: Int64) {
         // Howard Hinnant's civil_from_days.
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -67,5 +71,6 @@ public struct UTCDay: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.day = day
     }
 
+    /// Earlier days first.
     public static func < (lhs: UTCDay, rhs: UTCDay) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 }

@@ -3,7 +3,7 @@
 
 extension Currency {
     /// Stripe's zero-decimal currencies: an amount's minor unit is the whole unit.
-    public static let zeroDecimal: Set<String> = [
+    static let zeroDecimal: Set<String> = [
         "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
     ]
 

@@ -3,10 +3,13 @@
 public struct UnitPrice: Sendable, Hashable, CustomStringConvertible {
     /// The price in minor units times 10^`scale`: $0.005 is 5 with scale 1 (0.5 cents).
     public let scaledMinorUnits: Int64
+    /// Decimals below the minor unit: 0 to 12.
     public let scale: Int
-    public let currency: Currency
+    /// The price's currency.
+    let currency: Currency
 
-    public init(scaledMinorUnits: Int64, scale: Int, currency: Currency) {
+    /// A price of `scaledMinorUnits` ÷ 10^`scale` minor units.
+    init(scaledMinorUnits: Int64, scale: Int, currency: Currency) {
         precondition((0...12).contains(scale), "a unit price has 0 to 12 decimals below the minor unit")
         self.scaledMinorUnits = scaledMinorUnits
         self.scale = scale
@@ -41,6 +44,7 @@ public struct UnitPrice: Sendable, Hashable, CustomStringConvertible {
         return Money(minorUnits: rounded, currency: currency)
     }
 
+    /// The price in major units with every decimal kept: `0.005 usd`.
     public var description: String {
         var divisor: Int64 = 1
         for _ in 0..<(scale + 2) { divisor *= 10 }

@@ -2,15 +2,18 @@
 public enum UsageAnalytics {
     /// One live subscription's standing in its current period, in stored units.
     public struct TenantStanding: Sendable, Hashable {
-        public var tenantID: String
-        public var tier: PlanTier
+        /// The tenant's id, as its subscription's metadata names it.
+        var tenantID: String
+        /// The subscription's plan.
+        var tier: PlanTier
         /// API calls over the period so far.
-        public var apiCalls: Int64
+        var apiCalls: Int64
         /// Storage's last value in the period.
-        public var storage: Int64
+        var storage: Int64
         /// API calls in the report's window (for the average per tenant).
-        public var apiCallsInWindow: Int64
+        var apiCallsInWindow: Int64
 
+        /// A standing from the stored totals.
         public init(tenantID: String, tier: PlanTier, apiCalls: Int64, storage: Int64, apiCallsInWindow: Int64) {
             self.tenantID = tenantID
             self.tier = tier
@@ -20,8 +23,11 @@ public enum UsageAnalytics {
         }
     }
 
+    /// One tier's line of the report.
     public struct TierSummary: Sendable, Hashable {
+        /// The tier summarised.
         public var tier: PlanTier
+        /// Tenants with a live subscription of the tier.
         public var tenants = 0
         /// Tenants that reported usage in the window.
         public var activeTenants = 0
@@ -30,9 +36,11 @@ public enum UsageAnalytics {
         /// Average utilisation of the API-call and storage allowances this period, in hundredths
         /// of a percent; nil where the allowance is unlimited.
         public var apiCallUtilisationBasisPoints: Int64?
+        /// Average utilisation of the storage allowance this period, in hundredths of a percent; nil where unlimited.
         public var storageUtilisationBasisPoints: Int64?
         /// Tenants whose period so far costs overage.
         public var overageCustomers = 0
+        /// What the tier's tenants owe for overage this period so far, per metric; metrics nobody owes for are absent.
         public var overageRevenue: [UsageMetric: Money] = [:]
     }
 

@@ -10,6 +10,7 @@ public enum UsageMetric: String, Sendable, Hashable, CaseIterable, Codable {
     case userSeats = "user_seats"
     case concurrentSessions = "concurrent_sessions"
 
+    /// How a metric's reports combine within a window.
     public enum Aggregation: Sendable {
         /// Every report adds to the period's total (and, for AI requests, the day's).
         case sum
@@ -17,6 +18,7 @@ public enum UsageMetric: String, Sendable, Hashable, CaseIterable, Codable {
         case gauge
     }
 
+    /// Whether reports of this metric add up (API calls, AI requests) or state a level (storage, seats, sessions).
     public var aggregation: Aggregation {
         switch self {
         case .apiCalls, .aiRequests: .sum

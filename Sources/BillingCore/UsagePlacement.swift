@@ -10,6 +10,8 @@ public enum UsagePlacement: Sendable, Hashable {
     /// Stripe refuses meter events older than this.
     public static let reportableAgeSeconds: Int64 = 35 * 86_400
 
+    /// Where an event of `metric` that occurred at `occurredAt` goes, given its tenant's current `period` (nil: no live
+    /// subscription) and the time `now`; all unix seconds.
     public static func place(occurredAt: Int64, metric: UsageMetric, period: BillingPeriod?, now: Int64) -> UsagePlacement {
         guard let period, period.end > period.start else { return .unattributed }
         if occurredAt >= period.end { return .unattributed }

@@ -1,6 +1,7 @@
 /// Where a usage event is totalled: a window that lies inside one billing period, so that
 /// whatever is reported for it lands on that period's invoice.
 public struct UsageWindow: Sendable, Hashable {
+    /// Which kind of window; the raw value is what the store keeps.
     public enum Kind: String, Sendable, Hashable, Codable {
         /// The subscription's current period (sums and levels of every metric but AI requests).
         case period
@@ -12,10 +13,14 @@ public struct UsageWindow: Sendable, Hashable {
         case late
     }
 
+    /// The period, a day of it, or a late day before it.
     public var kind: Kind
+    /// Unix seconds of the window's first second (inclusive).
     public var start: Int64
+    /// Unix seconds just past the window's last second (exclusive).
     public var end: Int64
 
+    /// A window as stored; new ones come from ``UsagePlacement/place(occurredAt:metric:period:now:)``.
     public init(kind: Kind, start: Int64, end: Int64) {
         self.kind = kind
         self.start = start
@@ -23,5 +28,5 @@ public struct UsageWindow: Sendable, Hashable {
     }
 
     /// Whether crossing a quota threshold in this window is news: the current period's windows.
-    public var alertsOnQuota: Bool { kind != .late }
+    package var alertsOnQuota: Bool { kind != .late }
 }
