@@ -6,11 +6,13 @@ public struct DunningStepDue: Sendable, Equatable, Codable {
     /// `dunning.step_due`.
     public static let eventType = "dunning.step_due"
 
+    /// The dunning case's id.
     public var caseID: String
+    /// The step's key within its case (``PlannedStep/key``: `retry-day-7`).
     public var stepKey: String
     /// A ``DunningStepKind`` raw value; informative (the step is read from the database), so a
     /// message without it is still run.
-    public var kind: String?
+    var kind: String?
 
     enum CodingKeys: String, CodingKey {
         case caseID = "case_id"
@@ -18,6 +20,7 @@ public struct DunningStepDue: Sendable, Equatable, Codable {
         case kind
     }
 
+    /// The message for one due step.
     public init(caseID: String, stepKey: String, kind: String?) {
         self.caseID = caseID
         self.stepKey = stepKey

@@ -5,10 +5,15 @@ import Foundation
 ///
 /// `{"id", "type", "occurred_at", "tenant_id", "data"}`; `id` is the idempotency key.
 public struct InternalEvent: Sendable, Hashable, Codable {
+    /// The producer's id for the event: its idempotency key, at most 200 bytes.
     public var id: String
+    /// The event type, e.g. `usage.recorded`: lowercase letters, digits, `_` and `.`.
     public var type: String
+    /// When the event happened, as the producer says.
     public var occurredAt: Date
+    /// The tenant it belongs to.
     public var tenantID: String
+    /// The event's payload, whose shape depends on `type`.
     public var data: [String: JSONValue]
 
     enum CodingKeys: String, CodingKey {
@@ -18,7 +23,7 @@ public struct InternalEvent: Sendable, Hashable, Codable {
         case data
     }
 
-    public init(id: String, type: String, occurredAt: Date, tenantID: String, data: [String: JSONValue]) {
+    package init(id: String, type: String, occurredAt: Date, tenantID: String, data: [String: JSONValue]) {
         self.id = id
         self.type = type
         self.occurredAt = occurredAt
@@ -28,9 +33,12 @@ public struct InternalEvent: Sendable, Hashable, Codable {
 
     /// One field of one event that is wrong.
     public struct ValidationError: Error, Sendable, Hashable, Codable {
-        public var index: Int
-        public var field: String
-        public var reason: String
+        /// The item's place in its batch, from 0.
+        var index: Int
+        /// The field that is wrong (`occurred_at`); empty when the item is not an object.
+        var field: String
+        /// What the field takes.
+        var reason: String
     }
 
     /// Validates one decoded item of a batch; `index` is its place, for the error report.
@@ -56,7 +64,7 @@ public struct InternalEvent: Sendable, Hashable, Codable {
     }
 
     /// The same rule as Stripe event types: ``RoutingKey/isValidEventType(_:)``.
-    public static func isValidType(_ type: String) -> Bool { RoutingKey.isValidEventType(type) }
+    package static func isValidType(_ type: String) -> Bool { RoutingKey.isValidEventType(type) }
 
     /// An event whose `data` is a typed payload (``DunningStepDue``, ``NotificationRequested``).
     public init(id: String, type: String, occurredAt: Date, tenantID: String, payload: some Encodable) throws {
@@ -78,7 +86,9 @@ public struct InternalEvent: Sendable, Hashable, Codable {
 
     /// An internal event read for its `data` alone, in a known shape.
     public struct Envelope<Payload: Decodable>: Decodable {
-        public var id: String
+        /// The event's id.
+        package var id: String
+        /// The event's `data`, decoded as `Payload`.
         public var data: Payload
     }
 }

@@ -7,6 +7,7 @@ public struct NotificationRequested: Sendable, Equatable, Codable {
     /// `notification.requested`.
     public static let eventType = "notification.requested"
 
+    /// What identifies the notification, e.g. a dunning case and step: the same key twice sends once.
     public var key: String
     /// A template name under `config/notifications/`.
     public var template: String
@@ -15,6 +16,7 @@ public struct NotificationRequested: Sendable, Equatable, Codable {
     /// What the template reads.
     public var data: [String: JSONValue]?
 
+    /// A request to send `template` to the tenant's contacts of `roles`, with `data` for the template.
     public init(key: String, template: String, roles: [ContactRole], data: [String: JSONValue]) {
         self.key = key
         self.template = template

@@ -2,9 +2,9 @@
 /// and `internal.<event type>` for the platform's and the worker's own.
 public enum RoutingKey {
     /// The prefix of every Stripe event's routing key.
-    public static let stripePrefix = "stripe."
+    static let stripePrefix = "stripe."
     /// The prefix of every internal event's routing key.
-    public static let internalPrefix = "internal."
+    static let internalPrefix = "internal."
 
     /// `stripe.<type>`, e.g. `stripe.invoice.payment_failed`.
     public static func stripe(_ eventType: String) -> String { stripePrefix + eventType }

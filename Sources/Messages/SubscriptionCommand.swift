@@ -10,5 +10,5 @@ public enum SubscriptionCommand: String, Sendable, CaseIterable {
     case reactivateRequested = "subscription.reactivate_requested"
 
     /// The event type, as in the routing key `internal.<type>`.
-    public var eventType: String { rawValue }
+    package var eventType: String { rawValue }
 }

@@ -6,10 +6,13 @@ public struct TenantServiceStateChanged: Sendable, Equatable, Codable {
     public static let eventType = "tenant.service_state_changed"
 
     /// A ``ServiceState`` raw value.
-    public var state: String
-    public var previous: String
-    public var reason: String
+    var state: String
+    /// The state before, also a ``ServiceState`` raw value.
+    var previous: String
+    /// Why it changed, for people.
+    var reason: String
 
+    /// The announcement that the state went from `previous` to `state` (``ServiceState`` raw values), and why.
     public init(state: String, previous: String, reason: String) {
         self.state = state
         self.previous = previous

@@ -7,15 +7,18 @@ public struct UsageRecorded: Sendable, Equatable, Encodable {
     public static let eventType = "usage.recorded"
     /// The names of its members.
     public enum Field {
+        /// `metric`: a ``UsageMetric`` raw value.
         public static let metric = "metric"
+        /// `quantity`: a non-negative number (storage in GB, up to three decimals).
         public static let quantity = "quantity"
     }
 
     /// A ``UsageMetric`` raw value.
-    public var metric: String
-    public var quantity: Double
+    var metric: String
+    /// How much was used, in the metric's reported unit.
+    var quantity: Double
 
-    public init(metric: String, quantity: Double) {
+    package init(metric: String, quantity: Double) {
         self.metric = metric
         self.quantity = quantity
     }
