@@ -3,11 +3,14 @@ import Foundation
 /// A configuration file (`consumers/*.yaml`, `config/plans.yaml`) that cannot be used; names
 /// the file and the key, so the operator knows exactly what to fix.
 public struct ConfigurationFileError: Error, Equatable, CustomStringConvertible {
-    public var file: String
-    public var key: String?
-    public var reason: String
+    /// The file's path as given.
+    package var file: String
+    /// The key path that is wrong (`plans.team.limits`); nil when the file as a whole is.
+    package var key: String?
+    /// What is wrong, or what the key takes.
+    package var reason: String
 
-    public init(file: String, key: String?, reason: String) {
+    package init(file: String, key: String?, reason: String) {
         self.file = file
         self.key = key
         self.reason = reason
@@ -59,6 +62,7 @@ public struct ConfigurationFileError: Error, Equatable, CustomStringConvertible 
         }
     }
 
+    /// `config/plans.yaml: plans.team.name: required`: the file, the key and the reason, for the operator.
     public var description: String {
         if let key { return "\(file): \(key): \(reason)" }
         return "\(file): \(reason)"

@@ -11,7 +11,7 @@ public enum PlanCatalogFile {
     }
 
     /// Reads and checks a catalog's text; `file` names it in errors.
-    public static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> PlanCatalog {
+    package static func parse(yaml text: String, file: String) throws(ConfigurationFileError) -> PlanCatalog {
         try YAMLFile.parse(Document.self, yaml: text, file: file)
     }
 
