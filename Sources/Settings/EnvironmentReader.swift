@@ -14,8 +14,10 @@ import Usage
 /// Each section is loaded on its own, so a command asks only for what it uses (`migrate` needs
 /// the database, not Stripe's keys).
 public struct EnvironmentReader: Sendable {
-    public let variables: [String: String]
+    /// The variables read, by name.
+    let variables: [String: String]
 
+    /// Reads from `variables`, by default the process environment.
     public init(_ variables: [String: String] = ProcessInfo.processInfo.environment) {
         self.variables = variables
     }
@@ -72,7 +74,7 @@ public struct EnvironmentReader: Sendable {
     /// `BILLING_HTTP_HOST` (default 127.0.0.1), `BILLING_HTTP_PORT` (default 8080) and
     /// `BILLING_HTTP_THREADS`, the HTTP event-loop threads (default: half the cores, at least 1;
     /// the intake mostly waits on the broker, and on 2 cores one loop measured 6% faster).
-    public func http() throws(ConfigurationError) -> HTTPSettings {
+    func http() throws(ConfigurationError) -> HTTPSettings {
         HTTPSettings(host: optional("BILLING_HTTP_HOST") ?? "127.0.0.1",
                      port: try integer("BILLING_HTTP_PORT", default: 8080, range: 0...65535),
                      eventLoopThreads: try integer("BILLING_HTTP_THREADS", default: max(1, ProcessInfo.processInfo.activeProcessorCount / 2),
@@ -80,7 +82,7 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// `STRIPE_WEBHOOK_SECRETS` (comma-separated, for rotation), `STRIPE_API_KEY`, `STRIPE_API_BASE`.
-    public func stripe() throws(ConfigurationError) -> StripeSettings {
+    func stripe() throws(ConfigurationError) -> StripeSettings {
         let secretsName = "STRIPE_WEBHOOK_SECRETS"
         let secrets = try required(secretsName).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !secrets.isEmpty, secrets.allSatisfy({ $0.hasPrefix("whsec_") && $0.count > 6 }) else {
@@ -98,7 +100,7 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// `BILLING_INTERNAL_SECRET`: the HMAC key of the platform's internal events.
-    public func internalSecret() throws(ConfigurationError) -> Secret {
+    func internalSecret() throws(ConfigurationError) -> Secret {
         let value = try required("BILLING_INTERNAL_SECRET")
         guard value.utf8.count >= 16 else {
             throw .invalid(variable: "BILLING_INTERNAL_SECRET", reason: "must be at least 16 bytes long")
@@ -107,7 +109,7 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// `BILLING_OPS_TOKEN`: the bearer token of the operator endpoints.
-    public func opsToken() throws(ConfigurationError) -> Secret {
+    func opsToken() throws(ConfigurationError) -> Secret {
         let value = try required("BILLING_OPS_TOKEN")
         guard value.utf8.count >= 16 else {
             throw .invalid(variable: "BILLING_OPS_TOKEN", reason: "must be at least 16 bytes long")
@@ -116,7 +118,7 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// `BILLING_LOG_LEVEL` (trace, debug, info, notice, warning, error, critical; default info).
-    public func logLevel() throws(ConfigurationError) -> Logger.Level {
+    package func logLevel() throws(ConfigurationError) -> Logger.Level {
         guard let text = optional("BILLING_LOG_LEVEL") else { return .info }
         guard let level = Logger.Level(rawValue: text.lowercased()) else {
             throw .invalid(variable: "BILLING_LOG_LEVEL", reason: "expected one of trace, debug, info, notice, warning, error, critical")
@@ -138,7 +140,7 @@ public struct EnvironmentReader: Sendable {
     /// `BILLING_DUNNING_FILE` (default `config/dunning.yaml`), `BILLING_DAY_SECONDS` (the length
     /// of a schedule "day", default 86400: shorter for tests and demos) and
     /// `BILLING_SCHEDULER_INTERVAL_MS` (how often the scheduler looks for due steps, default 1000).
-    public func dunning() throws(ConfigurationError) -> DunningSettings {
+    func dunning() throws(ConfigurationError) -> DunningSettings {
         DunningSettings(policyFile: optional("BILLING_DUNNING_FILE") ?? "config/dunning.yaml",
                         daySeconds: Int64(try integer("BILLING_DAY_SECONDS", default: 86_400, range: 1...86_400)),
                         schedulerInterval: .milliseconds(try integer("BILLING_SCHEDULER_INTERVAL_MS", default: 1_000, range: 10...600_000)))
@@ -150,7 +152,7 @@ public struct EnvironmentReader: Sendable {
     /// STARTTLS on smtp://), `BILLING_SMTP_USERNAME`, `BILLING_SMTP_PASSWORD`,
     /// `BILLING_SMTP_CA_FILE`, `BILLING_SMTP_TIMEOUT_MS` (default 30000),
     /// `BILLING_SMTP_CONNECTIONS` (default 4); `BILLING_WEBHOOK_TIMEOUT_MS` (default 10000).
-    public func notifications() throws(ConfigurationError) -> NotificationDeliverySettings {
+    func notifications() throws(ConfigurationError) -> NotificationDeliverySettings {
         var smtp: SMTPSettings?
         if let url = optional("BILLING_SMTP_URL") {
             guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
@@ -174,14 +176,14 @@ public struct EnvironmentReader: Sendable {
 
     /// `BILLING_USAGE_FILE` (default `config/usage.yaml`: meters and the reporter's settings) and
     /// `BILLING_USAGE_REPORT_INTERVAL_MS` (overrides the file's `reporting.interval`).
-    public func usage() throws(ConfigurationError) -> UsageFileSettings {
+    func usage() throws(ConfigurationError) -> UsageFileSettings {
         let interval = optional("BILLING_USAGE_REPORT_INTERVAL_MS") == nil ? nil
             : Duration.milliseconds(try integer("BILLING_USAGE_REPORT_INTERVAL_MS", default: 3_600_000, range: 100...86_400_000))
         return UsageFileSettings(file: optional("BILLING_USAGE_FILE") ?? "config/usage.yaml", reportInterval: interval)
     }
 
     /// `BILLING_PLANS_FILE` (default `config/plans.yaml`, relative to the working directory).
-    public func plansFile() -> String {
+    func plansFile() -> String {
         optional("BILLING_PLANS_FILE") ?? "config/plans.yaml"
     }
 

@@ -10,18 +10,30 @@ import Usage
 
 /// Everything `billing serve` needs.
 public struct ServeConfiguration: Sendable {
+    /// The broker connection (``EnvironmentReader/amqp()``).
     public var amqp: AMQPConfiguration
+    /// The PostgreSQL connection (``EnvironmentReader/database()``).
     public var database: DatabaseConfiguration
+    /// Where the HTTP server listens, and its event-loop threads.
     public var http: HTTPSettings
+    /// The webhook secrets, the API key and the API base.
     public var stripe: StripeSettings
+    /// The HMAC key of the platform's internal events (`BILLING_INTERNAL_SECRET`).
     public var internalSecret: Secret
+    /// The bearer token of the operator endpoints (`BILLING_OPS_TOKEN`).
     public var opsToken: Secret
+    /// The directory of consumer definition files (`BILLING_CONSUMERS_DIR`).
     public var consumersDirectory: String
+    /// The plan catalog's path (`BILLING_PLANS_FILE`).
     public var plansFile: String
+    /// The dunning policy file, the length of a schedule day and the scheduler's interval.
     public var dunning: DunningSettings
+    /// The notifications file, the SMTP server (nil: emails go to the log) and the webhook timeout.
     public var notifications: NotificationDeliverySettings
+    /// The usage file and the reporter's interval override.
     public var usage: UsageFileSettings
 
+    /// Reads every section `billing serve` needs; the first missing or malformed setting throws.
     public init(environment: EnvironmentReader) throws(ConfigurationError) {
         amqp = try environment.amqp()
         database = try environment.database()
