@@ -45,7 +45,7 @@ public struct DunningScheduler: Service {
                 // Drain what is due, a batch at a time, before sleeping.
                 while try await pass().taken >= batchSize {}
             } catch {
-                logger.warning("scheduler pass failed; trying again", metadata: ["error": "\(error)"])
+                logger.warning("scheduler pass failed; trying again", metadata: ["error": "\(FailureClassifier.describe(error))"])
             }
             try? await Task.sleep(for: interval)  // cancelled at shutdown: end the loop
         }

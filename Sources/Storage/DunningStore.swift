@@ -16,7 +16,7 @@ public struct DunningStore: PostgresStore {
         self.logger = logger
     }
 
-    /// The invoice's case, locked for this transaction.
+    /// The invoice's case, locked for the rest of the transaction (call it inside one).
     public func dunningCase(invoiceID: String) async throws -> CaseRecord? {
         try await connection.records(CaseRecord.self, """
             SELECT to_jsonb(c)::text FROM dunning_cases c WHERE stripe_invoice_id = \(invoiceID) FOR UPDATE
@@ -38,7 +38,8 @@ public struct DunningStore: PostgresStore {
             """, logger: logger)
     }
 
-    /// Open cases of a subscription, or of a customer, locked.
+    /// Open cases of a subscription, or of a customer, locked for the rest of the transaction
+    /// (call it inside one).
     public func openCases(subscriptionID: String? = nil, customerID: String? = nil) async throws -> [CaseRecord] {
         try await connection.records(CaseRecord.self, """
             SELECT to_jsonb(c)::text FROM dunning_cases c
@@ -65,7 +66,7 @@ public struct DunningStore: PostgresStore {
             """, logger: logger)
     }
 
-    /// One step of a case, locked for this transaction.
+    /// One step of a case, locked for the rest of the transaction (call it inside one).
     public func step(caseID: String, key: String) async throws -> StepRecord? {
         try await connection.records(StepRecord.self, """
             SELECT to_jsonb(s)::text FROM dunning_steps s WHERE case_id = \(caseID) AND step_key = \(key) FOR UPDATE
@@ -93,7 +94,8 @@ public struct DunningStore: PostgresStore {
             """, logger: logger).collect()
     }
 
-    /// Sets the tenant's service state; returns the state it had.
+    /// Sets the tenant's service state; returns the state it had. Call it inside a transaction:
+    /// the state's row stays locked until it commits.
     @discardableResult
     public func setServiceState(tenantID: String, _ state: ServiceState, reason: String) async throws -> ServiceState {
         var previous = ServiceState.normal
@@ -117,7 +119,7 @@ public struct DunningStore: PostgresStore {
     }
 
     /// Due pending steps, oldest first, with their case's tenant, locked so that another
-    /// scheduler skips them.
+    /// scheduler skips them until this transaction ends. Call it inside a transaction.
     public func dueSteps(now: Date, limit: Int) async throws -> [(step: StepRecord, tenantID: String?)] {
         let decoder = RecordCoding.decoder
         var due: [(step: StepRecord, tenantID: String?)] = []

@@ -30,7 +30,7 @@ extension PostgresStore {
     }
 
     /// Runs `body` with a store inside one transaction: committed when `body` returns, rolled
-    /// back when it throws. The error rethrown is `body`'s own (or the commit's).
+    /// back when it throws. The error rethrown is `body`'s own (or the begin's or the commit's).
     public static func withTransaction<Result>(on client: PostgresClient, logger: Logger, isolation: isolated (any Actor)? = #isolation,
                                                _ body: (Self) async throws -> sending Result) async throws -> sending Result {
         try await client.transaction(logger: logger, isolation: isolation) { connection in

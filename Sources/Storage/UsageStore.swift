@@ -60,7 +60,8 @@ public struct UsageStore: PostgresStore {
     }
 
     /// Stored events that are not attributed yet, of tenants that have a live subscription now
-    /// (locked, so two passes never take the same ones).
+    /// (locked until the transaction ends, so two passes never take the same ones: call it
+    /// inside a transaction).
     public func unattributedEvents(limit: Int) async throws -> [UsageEventRecord] {
         let rows = try await connection.query("""
             SELECT e.event_id, e.tenant_id, e.metric, e.units, e.occurred_at FROM usage_events e

@@ -1,5 +1,6 @@
 import AMQP
 import BillingCore
+import ConsumerRuntime
 import Foundation
 import Intake
 import Logging
@@ -29,7 +30,7 @@ public struct UsageReportingService: Service {
             do {
                 _ = try await reporter.runOnce()
             } catch {
-                reporter.logger.warning("usage report pass failed; trying again next interval", metadata: ["error": "\(error)"])
+                reporter.logger.warning("usage report pass failed; trying again next interval", metadata: ["error": "\(FailureClassifier.describe(error))"])
             }
         }
     }

@@ -212,7 +212,10 @@ extension Integration {
                         let event = InboundEvent(id: delivery.properties.messageID!, routingKey: delivery.routingKey, type: nil,
                                                  body: delivery.body, attempt: 1)
                         try await harness.database.client.transaction(logger: harness.logger) { connection in
-                            #expect(try await Inbox(connection: connection, logger: harness.logger).claim(eventID: event.id, consumer: consumer.name))
+                            guard try await Inbox(connection: connection, logger: harness.logger).claim(eventID: event.id, consumer: consumer.name) else {
+                                Issue.record("the first delivery of evt_crash was already in the inbox")
+                                return
+                            }
                             try await handler.handle(event, connection: connection, logger: harness.logger)
                         }
                         break  // no ack: the connection closes and the broker redelivers

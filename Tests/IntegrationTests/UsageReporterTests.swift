@@ -118,9 +118,11 @@ extension Integration {
                 let stripe = FakeStripe()
                 try await stripe.run { base in
                     let reporter = Self.reporter(database, base: base)
+                    _ = try await MeterReportStore.withTransaction(on: database.client, logger: logger) { store in
+                        try await store.planReports(metrics: ["api_calls": "api_calls"], now: Date(), limit: 100_000)
+                    }
                     let claimed = try await MeterReportStore.withTransaction(on: database.client, logger: logger) { store in
-                        _ = try await store.planReports(metrics: ["api_calls": "api_calls"], now: Date(), limit: 100_000)
-                        return try await store.claim(limit: 1_000, lease: .milliseconds(500)).filter { $0.tenantID == tenant }
+                        try await store.claim(limit: 1_000, lease: .milliseconds(500)).filter { $0.tenantID == tenant }
                     }
                     let report = try #require(claimed.first)
                     // Stripe accepts it; the process dies before it records that.

@@ -25,7 +25,7 @@ public struct NotificationRoutes: OperatorRouteProvider {
     }
 
     /// Runs `body` with the outbox store on one connection for the request.
-    func read<Result>(_ body: (NotificationStore) async throws -> sending Result) async throws -> sending Result {
+    func outbox<Result>(_ body: (NotificationStore) async throws -> sending Result) async throws -> sending Result {
         try await NotificationStore.withConnection(on: database, logger: logger, body)
     }
 
@@ -39,14 +39,14 @@ public struct NotificationRoutes: OperatorRouteProvider {
         }
         routes.get("v1/tenants/:tenant_id/notification-webhook") { _, context in
             let tenantID = try context.parameters.value("tenant_id")
-            guard let endpoint = try await read({ try await $0.webhookEndpoint(tenantID: tenantID) }) else {
+            guard let endpoint = try await outbox({ try await $0.webhookEndpoint(tenantID: tenantID) }) else {
                 throw OperatorError.notFound("tenant \(tenantID) has no notification webhook")
             }
             return EndpointAnswer(tenantID: tenantID, url: endpoint.url, secret: nil)
         }
         routes.delete("v1/tenants/:tenant_id/notification-webhook") { _, context in
             let tenantID = try context.parameters.value("tenant_id")
-            guard try await read({ try await $0.removeWebhookEndpoint(tenantID: tenantID) }) else {
+            guard try await outbox({ try await $0.removeWebhookEndpoint(tenantID: tenantID) }) else {
                 throw OperatorError.notFound("tenant \(tenantID) has no notification webhook")
             }
             return DeletedAnswer(deleted: true)
@@ -68,7 +68,7 @@ public struct NotificationRoutes: OperatorRouteProvider {
             guard let value = Int(text), (1...1000).contains(value) else { throw OperatorError.badRequest("limit must be 1 to 1000") }
             limit = value
         }
-        return NotificationsAnswer(notifications: try await read { try await $0.notifications(tenantID: tenantID, status: status, limit: limit) })
+        return NotificationsAnswer(notifications: try await outbox { try await $0.notifications(tenantID: tenantID, status: status, limit: limit) })
     }
 
     struct EndpointBody: Decodable {
@@ -84,7 +84,7 @@ public struct NotificationRoutes: OperatorRouteProvider {
         guard let key = StandardWebhookSignature.key(secret: secret), secret.hasPrefix("whsec_"), key.count >= 24 else {
             throw OperatorError.badRequest("secret must be whsec_ followed by at least 24 bytes in base64")
         }
-        try await read { try await $0.setWebhookEndpoint(WebhookEndpointRecord(tenantID: tenantID, url: body.url, secret: secret)) }
+        try await outbox { try await $0.setWebhookEndpoint(WebhookEndpointRecord(tenantID: tenantID, url: body.url, secret: secret)) }
         return EndpointAnswer(tenantID: tenantID, url: body.url, secret: secret)
     }
 }
