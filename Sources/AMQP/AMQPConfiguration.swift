@@ -30,7 +30,12 @@ public struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// Limit for a synchronous request such as `queue.declare`.
     var rpcTimeout: Duration
     /// How long a publish waits for the broker's confirm before it fails with `confirmTimeout`.
+    /// It also bounds each write to the socket: a broker that stops reading for longer loses
+    /// the connection, which is then re-opened.
     public var confirmTimeout: Duration
+    /// The most messages that may wait for confirms at once; a publish above it fails at once
+    /// with ``AMQPError/overloaded(limit:)`` instead of queueing.
+    public var maxInFlightPublishes: Int
     /// First and longest pause between reconnect attempts (doubling in between).
     package var reconnectDelay: ClosedRange<Duration>
     /// The name the broker shows for this connection (`rabbitmqctl list_connections`).
@@ -52,6 +57,7 @@ public struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
         self.connectTimeout = .seconds(5)
         self.rpcTimeout = .seconds(30)
         self.confirmTimeout = .seconds(10)
+        self.maxInFlightPublishes = 20_000
         self.reconnectDelay = .milliseconds(100)...(.seconds(5))
         self.connectionName = "billing"
     }

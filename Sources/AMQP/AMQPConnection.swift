@@ -18,7 +18,10 @@ public final class AMQPConnection: Service, Sendable {
     private let logger: Logger
     private let queue = CommandQueue()
     private let status = ConnectionStatus()
+    private let watchdog = WriteWatchdog()
     private let nextConsumerID = Atomic<Int>(0)
+    /// Messages handed to the thread and not yet confirmed or failed.
+    private let inFlight = Atomic<Int>(0)
 
     /// A connection to the broker `configuration` names. It does nothing until ``run()`` starts it.
     public init(configuration: AMQPConfiguration, logger: Logger) {
@@ -32,23 +35,40 @@ public final class AMQPConnection: Service, Sendable {
     public func run() async throws {
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
-                await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
-                    let configuration = self.configuration
-                    let queue = self.queue
-                    let status = self.status
-                    let logger = self.logger
-                    let ioThread = Thread {
-                        ConnectionLoop(configuration: configuration, queue: queue, status: status, logger: logger).run()
-                        finished.resume()
+                await withTaskGroup(of: Void.self) { group in
+                    // Checks the thread's blocking steps against their deadlines (see WriteWatchdog).
+                    let watchdog = self.watchdog
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: .milliseconds(100))
+                            watchdog.check(now: .now)
+                        }
                     }
-                    ioThread.name = "amqp-\(configuration.host):\(configuration.port)"
-                    ioThread.start()
+                    await self.runThread()
+                    group.cancelAll()
                 }
             } onCancel: {
                 queue.requestShutdown()
             }
         } onGracefulShutdown: {
             self.queue.requestShutdown()
+        }
+    }
+
+    /// Runs the connection's loop on its own thread; returns when the loop ends.
+    private func runThread() async {
+        await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+            let configuration = self.configuration
+            let queue = self.queue
+            let status = self.status
+            let watchdog = self.watchdog
+            let logger = self.logger
+            let ioThread = Thread {
+                ConnectionLoop(configuration: configuration, queue: queue, status: status, watchdog: watchdog, logger: logger).run()
+                finished.resume()
+            }
+            ioThread.name = "amqp-\(configuration.host):\(configuration.port)"
+            ioThread.start()
         }
     }
 
@@ -79,6 +99,10 @@ public final class AMQPConnection: Service, Sendable {
 
     /// Whether the connection is up right now.
     public var isConnected: Bool { status.isConnected }
+
+    /// Why the broker blocks publishing on this connection (a memory or disk alarm), while it
+    /// does; nil otherwise. Publishes fail at once with ``AMQPError/blocked(reason:)`` meanwhile.
+    public var blockedReason: String? { status.blockedReason }
 
     /// The broker's version (e.g. "3.10.8"), once connected.
     public var serverVersion: String? { status.serverVersion }
@@ -123,8 +147,20 @@ public final class AMQPConnection: Service, Sendable {
     /// Publishes messages in order and returns once the broker confirmed all of them; fails
     /// if any one is refused. Many concurrent callers share one channel and one stream of
     /// (multiple) acks: there is no round trip per message.
+    ///
+    /// Fails at once, sending nothing, with ``AMQPError/blocked(reason:)`` while the broker blocks
+    /// this connection, and with ``AMQPError/overloaded(limit:)`` when more than
+    /// ``AMQPConfiguration/maxInFlightPublishes`` messages would wait for confirms.
     public func publish(_ messages: [AMQPMessage]) async throws {
         guard status.isConnected else { throw AMQPError.notConnected(lastError: status.lastError) }
+        if let reason = status.blockedReason { throw AMQPError.blocked(reason: reason) }
+        let limit = configuration.maxInFlightPublishes
+        // A batch larger than the limit may go only when nothing else is in flight.
+        guard inFlight.add(messages.count, ordering: .relaxed).newValue <= max(limit, messages.count) else {
+            inFlight.subtract(messages.count, ordering: .relaxed)
+            throw AMQPError.overloaded(limit: limit)
+        }
+        defer { inFlight.subtract(messages.count, ordering: .relaxed) }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             queue.enqueue(.publish(messages, continuation))
         }

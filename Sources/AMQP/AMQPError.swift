@@ -22,6 +22,12 @@ public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
     case requestFailed(reason: String)
     /// The connection is shutting down and takes no more work.
     case shutDown
+    /// The broker blocked publishing on this connection (`connection.blocked`: a memory or disk
+    /// alarm); nothing was sent. Retry after the alarm clears.
+    case blocked(reason: String)
+    /// More messages are waiting for confirms than the connection allows
+    /// (``AMQPConfiguration/maxInFlightPublishes``); nothing was sent. Retry shortly.
+    case overloaded(limit: Int)
 
     /// A sentence for logs and error answers; never the password.
     public var description: String {
@@ -37,6 +43,8 @@ public enum AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
         case .channelClosed(let code, let reason): "the broker closed the channel: \(code) \(reason)"
         case .requestFailed(let reason): "AMQP request failed: \(reason)"
         case .shutDown: "the AMQP connection is shutting down"
+        case .blocked(let reason): "the broker blocked publishing (\(reason)); nothing was sent"
+        case .overloaded(let limit): "more than \(limit) messages are waiting for the broker's confirm; nothing was sent"
         }
     }
 }

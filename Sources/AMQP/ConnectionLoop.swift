@@ -9,6 +9,7 @@ final class ConnectionLoop {
     private let configuration: AMQPConfiguration
     private let queue: CommandQueue
     private let status: ConnectionStatus
+    private let watchdog: WriteWatchdog
     private var logger: Logger
 
     private var live: LiveConnection?
@@ -31,10 +32,11 @@ final class ConnectionLoop {
     /// matched to the publish it belongs to (returns carry no tag of their own).
     static let publishTagHeader = "x-publish-tag"
 
-    init(configuration: AMQPConfiguration, queue: CommandQueue, status: ConnectionStatus, logger: Logger) {
+    init(configuration: AMQPConfiguration, queue: CommandQueue, status: ConnectionStatus, watchdog: WriteWatchdog, logger: Logger) {
         self.configuration = configuration
         self.queue = queue
         self.status = status
+        self.watchdog = watchdog
         self.logger = logger
         self.reconnectDelay = configuration.reconnectDelay.lowerBound
     }
@@ -74,7 +76,7 @@ final class ConnectionLoop {
             configuration.verifyPeer ? 1 : 0, configuration.caCertificatePath, configuration.virtualHost,
             configuration.user, configuration.password, Int32(configuration.heartbeat.components.seconds),
             Int32(configuration.connectTimeout.milliseconds), Int32(configuration.rpcTimeout.milliseconds),
-            &error, error.count)
+            configuration.connectionName, &error, error.count)
         guard let handle else {
             let reason = String(cBuffer: error)
             if status.lastError != reason { logger.warning("AMQP connect failed", metadata: ["error": "\(reason)", "broker": "\(configuration.redactedDescription)"]) }
@@ -94,14 +96,28 @@ final class ConnectionLoop {
 
     private func connectionLost(_ reason: String) {
         guard let connection = live else { return }
+        var reason = reason
+        if let overdue = watchdog.takeLastFired() {
+            reason = "the broker did not take our data within \(configuration.confirmTimeout) while \(overdue) (\(reason))"
+        }
         logger.warning("AMQP connection lost", metadata: ["error": "\(reason)"])
         serialBase = connection.lastSerial
+        watchdog.end()  // before the descriptor closes: its number may be reused at once
         camqp_destroy(connection.handle)
         live = nil
         publishChannelReady = false
         status.disconnected(reason)
         for waiter in confirms.removeAll() { waiter.resume(throwing: AMQPError.connectionLost(reason: reason)) }
         for id in consumers.keys { consumers[id]?.channel = nil }
+    }
+
+    /// Runs `body` (which may block inside librabbitmq) under the watchdog: if it is not done
+    /// within the confirm timeout, the socket is shut down and `body`'s call fails.
+    private func watched(_ what: String, limit: Duration? = nil, _ body: () -> Void) {
+        guard let live else { return body() }
+        watchdog.begin(fd: camqp_socket_fd(live.handle), deadline: clock.now + (limit ?? configuration.confirmTimeout), what: what)
+        body()
+        watchdog.end()
     }
 
     private func checkBroken() {
@@ -136,16 +152,16 @@ final class ConnectionLoop {
             }
             switch command {
             case .publish(let messages, let continuation):
-                publish(messages, continuation, on: live)
+                watched("publishing") { publish(messages, continuation, on: live) }
             case .settle(let settler, let tags, let settlement, let continuation):
-                settle(settler, tags: tags, settlement, continuation, on: live)
+                watched("acknowledging deliveries") { settle(settler, tags: tags, settlement, continuation, on: live) }
             case .consume(let registration, let continuation):
                 consumers[registration.id] = ConsumerState(registration: registration, channel: nil, tag: "billing-\(registration.id)-\(registration.queue)")
                 subscribe(consumerID: registration.id, continuation: continuation)
             case .cancelConsumer(let id):
                 cancelConsumer(id: id)
             case .request(let run, _):
-                run(live)
+                watched("running a request", limit: max(configuration.rpcTimeout, configuration.confirmTimeout)) { run(live) }
             }
             checkBroken()
         }
@@ -255,7 +271,7 @@ final class ConnectionLoop {
     private func pump() {
         guard let live else { return }
         if camqp_has_buffered_frames(live.handle) != 0 {
-            readEvents(on: live)
+            watched("reading from the broker") { readEvents(on: live) }
             return
         }
         var timeout = configuration.heartbeat > .zero ? configuration.heartbeat / 2 : .seconds(1)
@@ -269,7 +285,7 @@ final class ConnectionLoop {
             if mask & Int32(CAMQP_READY_SOCKET) != 0 { lastReceive = clock.now }
         }
         // Also when nothing is readable: this is where librabbitmq sends due heartbeats.
-        readEvents(on: live)
+        watched("reading from the broker") { readEvents(on: live) }
         guard self.live != nil else { return }
         for settled in confirms.expire(now: clock.now) { resume(settled) }
         if configuration.heartbeat > .zero, clock.now - lastReceive > configuration.heartbeat * 2 {
@@ -315,6 +331,13 @@ final class ConnectionLoop {
             }
         case CAMQP_EVENT_DELIVER:
             deliver(event, on: live)
+        case CAMQP_EVENT_BLOCKED:
+            let reason = String(amqp: event.reply_text)
+            logger.warning("the broker blocked publishing on this connection", metadata: ["reason": "\(reason)"])
+            status.blocked(reason.isEmpty ? "connection.blocked" : reason)
+        case CAMQP_EVENT_UNBLOCKED:
+            logger.notice("the broker unblocked publishing on this connection")
+            status.unblocked()
         case CAMQP_EVENT_CANCEL:
             let tag = String(amqp: event.consumer_tag)
             if let (id, consumer) = consumers.first(where: { $0.value.tag == tag }) {

@@ -8,6 +8,8 @@ final class ConnectionStatus: Sendable {
         var connected = false
         var lastError: String?
         var serverVersion: String?
+        /// Why the broker blocked publishing on this connection (`connection.blocked`), while it does.
+        var blockedReason: String?
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
     private let state = Mutex(State())
@@ -15,6 +17,15 @@ final class ConnectionStatus: Sendable {
     var isConnected: Bool { state.withLock { $0.connected } }
     var lastError: String? { state.withLock { $0.lastError } }
     var serverVersion: String? { state.withLock { $0.serverVersion } }
+    var blockedReason: String? { state.withLock { $0.blockedReason } }
+
+    func blocked(_ reason: String) {
+        state.withLock { $0.blockedReason = reason }
+    }
+
+    func unblocked() {
+        state.withLock { $0.blockedReason = nil }
+    }
 
     func connected(version: String) {
         let waiters = state.withLock { state in
@@ -29,6 +40,7 @@ final class ConnectionStatus: Sendable {
     func disconnected(_ reason: String?) {
         state.withLock { state in
             state.connected = false
+            state.blockedReason = nil  // a new connection starts unblocked
             if let reason { state.lastError = reason }
         }
     }

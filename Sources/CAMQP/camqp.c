@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@ amqp_connection_state_t camqp_connect(const char *host, int port, int use_tls,
                                       const char *vhost, const char *user,
                                       const char *password, int heartbeat_seconds,
                                       int connect_timeout_ms, int rpc_timeout_ms,
+                                      const char *connection_name,
                                       char *error, size_t error_len) {
   amqp_connection_state_t conn = amqp_new_connection();
   if (conn == NULL) {
@@ -58,9 +60,27 @@ amqp_connection_state_t camqp_connect(const char *host, int port, int use_tls,
   }
   struct timeval handshake_timeout = connect_timeout;
   amqp_set_handshake_timeout(conn, &handshake_timeout);
-  amqp_rpc_reply_t reply = amqp_login(conn, vhost, AMQP_DEFAULT_MAX_CHANNELS,
-                                      AMQP_DEFAULT_FRAME_SIZE, heartbeat_seconds,
-                                      AMQP_SASL_METHOD_PLAIN, user, password);
+  // librabbitmq merges these with its own properties (and its own capabilities table).
+  amqp_table_entry_t capabilities[2];
+  capabilities[0].key = amqp_cstring_bytes("connection.blocked");
+  capabilities[0].value.kind = AMQP_FIELD_KIND_BOOLEAN;
+  capabilities[0].value.value.boolean = 1;
+  capabilities[1].key = amqp_cstring_bytes("consumer_cancel_notify");
+  capabilities[1].value.kind = AMQP_FIELD_KIND_BOOLEAN;
+  capabilities[1].value.value.boolean = 1;
+  amqp_table_entry_t properties[2];
+  properties[0].key = amqp_cstring_bytes("capabilities");
+  properties[0].value.kind = AMQP_FIELD_KIND_TABLE;
+  properties[0].value.value.table.num_entries = 2;
+  properties[0].value.value.table.entries = capabilities;
+  properties[1].key = amqp_cstring_bytes("connection_name");
+  properties[1].value.kind = AMQP_FIELD_KIND_UTF8;
+  properties[1].value.value.bytes = amqp_cstring_bytes(connection_name != NULL ? connection_name : "billing");
+  amqp_table_t client_properties = {2, properties};
+  amqp_rpc_reply_t reply = amqp_login_with_properties(conn, vhost, AMQP_DEFAULT_MAX_CHANNELS,
+                                                      AMQP_DEFAULT_FRAME_SIZE, heartbeat_seconds,
+                                                      &client_properties, AMQP_SASL_METHOD_PLAIN,
+                                                      user, password);
   uint16_t reply_code;
   if (camqp_describe_reply(conn, 0, reply, &reply_code, error, error_len)) {
     amqp_destroy_connection(conn);
@@ -71,6 +91,14 @@ amqp_connection_state_t camqp_connect(const char *host, int port, int use_tls,
     amqp_set_rpc_timeout(conn, &rpc_timeout);
   }
   return conn;
+}
+
+int camqp_socket_fd(amqp_connection_state_t conn) {
+  return conn == NULL ? -1 : amqp_get_sockfd(conn);
+}
+
+void camqp_shutdown_socket(int fd) {
+  if (fd >= 0) shutdown(fd, SHUT_RDWR);
 }
 
 void camqp_close_and_destroy(amqp_connection_state_t conn) {
@@ -212,6 +240,15 @@ void camqp_next_event(amqp_connection_state_t conn, int64_t timeout_us, camqp_ev
     amqp_send_method(conn, frame.channel, AMQP_CHANNEL_CLOSE_OK_METHOD, &ok);
     return;
   }
+  case AMQP_CONNECTION_BLOCKED_METHOD: {
+    amqp_connection_blocked_t *m = decoded;
+    event->kind = CAMQP_EVENT_BLOCKED;
+    event->reply_text = m->reason;
+    return;
+  }
+  case AMQP_CONNECTION_UNBLOCKED_METHOD:
+    event->kind = CAMQP_EVENT_UNBLOCKED;
+    return;
   case AMQP_CONNECTION_CLOSE_METHOD: {
     amqp_connection_close_t *m = decoded;
     event->kind = CAMQP_EVENT_CONNECTION_CLOSED;

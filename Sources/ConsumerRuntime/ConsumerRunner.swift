@@ -18,6 +18,9 @@ public struct ConsumerRunner: Service {
     let definition: ConsumerDefinition
     let handler: any EventHandler
     let connection: AMQPConnection
+    /// Where retries and dead letters are published: a connection of their own, so that a
+    /// broker blocking publishers (a memory or disk alarm) never stops this consumer's acks.
+    let forwarder: AMQPConnection
     let database: PostgresClient
     let metrics: ConsumerMetrics
     let logger: Logger
@@ -25,12 +28,14 @@ public struct ConsumerRunner: Service {
     let now: @Sendable () -> Date
 
     /// A runner of `definition`'s consumer: deliveries from `connection`, `handler` applying them, the inbox in
-    /// `database`. `now` is replaced only by tests.
-    public init(definition: ConsumerDefinition, handler: any EventHandler, connection: AMQPConnection, database: PostgresClient,
-                metrics: ConsumerMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// `database`, retries and dead letters published on `forwarder` (by default `connection`; give another
+    /// connection in production). `now` is replaced only by tests.
+    public init(definition: ConsumerDefinition, handler: any EventHandler, connection: AMQPConnection, forwarder: AMQPConnection? = nil,
+                database: PostgresClient, metrics: ConsumerMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.definition = definition
         self.handler = handler
         self.connection = connection
+        self.forwarder = forwarder ?? connection
         self.database = database
         self.metrics = metrics
         var logger = logger
@@ -200,11 +205,11 @@ public struct ConsumerRunner: Service {
             case .ack:
                 break
             case .retry(let queue, let nextAttempt, _, let error):
-                try await connection.publish(EventHeaders.forward(delivery, to: queue, attempt: nextAttempt, error: error,
+                try await forwarder.publish(EventHeaders.forward(delivery, to: queue, attempt: nextAttempt, error: error,
                                                                   consumer: definition.name, now: now(), deadLettered: false))
                 metrics.retried.increment()
             case .deadLetter(let queue, let attempts, let error):
-                try await connection.publish(EventHeaders.forward(delivery, to: queue, attempt: attempts, error: error,
+                try await forwarder.publish(EventHeaders.forward(delivery, to: queue, attempt: attempts, error: error,
                                                                   consumer: definition.name, now: now(), deadLettered: true))
                 metrics.deadLettered.increment()
                 logger.error("event dead-lettered", metadata: ["event": "\(delivery.properties.messageID ?? "?")", "error": "\(error)"])

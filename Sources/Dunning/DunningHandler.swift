@@ -222,7 +222,7 @@ public struct DunningHandler: EventHandler {
                 return (.skipped, "retries paused after a hard decline (\(paused)) until the payment method changes", nil)
             }
             do {
-                _ = try await stripe.send(StripeRequest(.post, "/v1/invoices/\(record.stripeInvoiceID)/pay",
+                _ = try await stripe.send(StripeRequest(.post, "/v1/invoices/\(StripeRequest.segment(record.stripeInvoiceID))/pay",
                                                         idempotencyKey: "\(record.caseID):\(step.stepKey)"))
             } catch let error as StripeAPIError {
                 guard case .api(let answer) = error, !error.isRetryable else {
@@ -266,7 +266,7 @@ public struct DunningHandler: EventHandler {
         case .cancel:
             guard let subscriptionID = record.stripeSubscriptionID else { return (.skipped, "the case has no subscription", nil) }
             do {
-                _ = try await stripe.send(StripeRequest(.delete, "/v1/subscriptions/\(subscriptionID)",
+                _ = try await stripe.send(StripeRequest(.delete, "/v1/subscriptions/\(StripeRequest.segment(subscriptionID))",
                                                         form: [.init("cancellation_details[comment]", "unpaid: dunning schedule ended")],
                                                         idempotencyKey: "\(record.caseID):\(step.stepKey)"))
             } catch let error as StripeAPIError {

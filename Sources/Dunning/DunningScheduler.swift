@@ -47,7 +47,8 @@ public struct DunningScheduler: Service {
             } catch {
                 logger.warning("scheduler pass failed; trying again", metadata: ["error": "\(FailureClassifier.describe(error))"])
             }
-            try? await Task.sleep(for: interval)  // cancelled at shutdown: end the loop
+            // Ends at once on graceful shutdown (SIGTERM), not after the interval.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 

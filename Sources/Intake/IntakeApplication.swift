@@ -92,9 +92,9 @@ public struct IntakeApplication: Sendable {
         var results: [String: String] = [:]
         var ready = true
         for (name, check) in readiness.checks {
-            let ok = await check()
-            results[name] = ok ? "ok" : "unavailable"
-            ready = ready && ok
+            let problem = await check()
+            results[name] = problem ?? "ok"
+            ready = ready && problem == nil
         }
         return Self.json(ready ? .ok : .serviceUnavailable, results)
     }
@@ -107,6 +107,13 @@ public struct IntakeApplication: Sendable {
         case .failure(let refusal): return refusal.response
         }
         let bytes = body.readableBytesView
+        // The strict parser first: invalid UTF-8, a raw control byte in a string, a duplicate
+        // key — refused here, never published (Foundation's decoder lets some of them through).
+        do throws(JSONSyntaxError) {
+            _ = try JSONParser.parseObjectMembers(bytes)
+        } catch {
+            return Self.refusal(.badRequest, "invalid_json", "the body is not valid JSON (\(error))")
+        }
         let envelope: StripeEventEnvelope
         do {
             envelope = try JSONDecoder().decode(StripeEventEnvelope.self, from: Data(bytes))
@@ -118,8 +125,10 @@ public struct IntakeApplication: Sendable {
         } catch {
             return Self.refusal(.badRequest, "invalid_json", "the body is not valid JSON")
         }
-        guard !envelope.id.isEmpty, isValidEventType(envelope.type) else {
-            return Self.refusal(.badRequest, "invalid_event", "the event needs a non-empty id and a type such as invoice.paid")
+        // The id travels as the message id and the type as the message type: AMQP short strings,
+        // so both are bounded (200 bytes, as for the platform's events) before anything is sent.
+        guard !envelope.id.isEmpty, envelope.id.utf8.count <= 200, isValidEventType(envelope.type) else {
+            return Self.refusal(.badRequest, "invalid_event", "the event needs an id of 1 to 200 bytes and a type such as invoice.paid")
         }
         var headers: [String: AMQPFieldValue] = [
             MessageHeader.source: .string(MessageSource.stripe.rawValue),
@@ -133,7 +142,7 @@ public struct IntakeApplication: Sendable {
             properties: AMQPProperties(contentType: "application/json", headers: headers, persistent: true,
                                        messageID: envelope.id, timestamp: envelope.created.map { UInt64(max($0, 0)) },
                                        type: envelope.type, appID: "billing-intake"))
-        return await publish([message], accepted: Self.json(.ok, ["received": "true", "id": envelope.id]))
+        return await publish([message], accepted: Self.received(id: envelope.id))
     }
 
     func internalEvents(_ request: Request) async -> Response {
@@ -203,6 +212,13 @@ public struct IntakeApplication: Sendable {
     func signedBody(of request: Request, route: String, limit: Int, signature: HTTPField.Name,
                     verifier: WebhookSignatureVerifier) async -> Result<ByteBuffer, Refusal> {
         if let refusal = Self.refuseUnlessJSON(request) { return .failure(Refusal(response: refusal)) }
+        // The header first: a request without a well-formed, timely signature is refused before
+        // its body is buffered.
+        do throws(WebhookSignatureError) {
+            try verifier.precheck(header: request.headers[signature], now: now())
+        } catch {
+            return .failure(refuseSignature(error, route: route))
+        }
         var request = request
         let body: ByteBuffer
         do {
@@ -213,11 +229,15 @@ public struct IntakeApplication: Sendable {
         do throws(WebhookSignatureError) {
             try verifier.verify(payload: body.readableBytesView, header: request.headers[signature], now: now())
         } catch {
-            metrics.verificationFailure(route: route, reason: error.reason)
-            logger.notice("refused a signed request", metadata: ["route": "\(route)", "reason": "\(error.reason)"])
-            return .failure(Refusal(response: Self.refusal(.badRequest, "invalid_signature", error.description)))
+            return .failure(refuseSignature(error, route: route))
         }
         return .success(body)
+    }
+
+    func refuseSignature(_ error: WebhookSignatureError, route: String) -> Refusal {
+        metrics.verificationFailure(route: route, reason: error.reason)
+        logger.notice("refused a signed request", metadata: ["route": "\(route)", "reason": "\(error.reason)"])
+        return Refusal(response: Self.refusal(.badRequest, "invalid_signature", error.description))
     }
 
     /// Publishes with confirm; the answer is `accepted` only once the broker has every message.
@@ -239,6 +259,8 @@ public struct IntakeApplication: Sendable {
             case .unroutable: reason = "unroutable"
             case .confirmTimeout: reason = "confirm_timeout"
             case .channelClosed: reason = "channel_closed"
+            case .blocked: reason = "broker_blocked"
+            case .overloaded: reason = "overloaded"
             default: reason = "publish_failed"
             }
             metrics.publishFailure(reason: reason)
@@ -291,6 +313,15 @@ public struct IntakeApplication: Sendable {
 
     /// A flat JSON object of strings. Built by hand: it answers every accepted request, and
     /// `JSONSerialization` costs more than the rest of the response path.
+    /// `200 {"id": <event id>, "received": true}`, the answer to an accepted webhook.
+    static func received(id: String) -> Response {
+        var out: [UInt8] = Array(#"{"id":"#.utf8)
+        out.reserveCapacity(48 + id.utf8.count)
+        appendJSONString(id, to: &out)
+        out.append(contentsOf: #","received":true}"#.utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: out)))
+    }
+
     static func json(_ status: HTTPResponse.Status, _ body: [String: String]) -> Response {
         var out: [UInt8] = [UInt8(ascii: "{")]
         out.reserveCapacity(64)

@@ -81,7 +81,7 @@ struct CommandExecutor: Sendable {
                     StripeRequest.FormField("phases[1][items][0][quantity]", String(quantity)),
                     StripeRequest.FormField("phases[1][proration_behavior]", "none"),
                 ]
-                let phases = StripeRequest(.post, "/v1/subscription_schedules/\(schedule.id)", form: form, idempotencyKey: updateKey)
+                let phases = StripeRequest(.post, "/v1/subscription_schedules/\(StripeRequest.segment(schedule.id))", form: form, idempotencyKey: updateKey)
                 record.stripeRequestIDs.append(try await stripe.send(phases).requestID ?? "")
             }
         } catch let error as StripeAPIError {

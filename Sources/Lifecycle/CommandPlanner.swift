@@ -31,7 +31,7 @@ enum CommandPlanner {
             guard item.priceID != newPrice else { return .reject("subscription \(id) is already on \(tier.rawValue)") }
             switch effective {
             case .immediate:
-                let update = StripeRequest(.post, "/v1/subscriptions/\(id)", form: [
+                let update = StripeRequest(.post, "/v1/subscriptions/\(StripeRequest.segment(id))", form: [
                     .init("items[0][id]", item.stripeItemID), .init("items[0][price]", newPrice),
                     .init("proration_behavior", prorate ? "create_prorations" : "none"),
                 ], idempotencyKey: key("update"))
@@ -50,25 +50,25 @@ enum CommandPlanner {
             if !comment.isEmpty { details.append(.init("cancellation_details[comment]", String(comment.prefix(5000)))) }
             if atPeriodEnd {
                 guard !subscription.cancelAtPeriodEnd else { return .reject("subscription \(id) is already set to cancel at period end") }
-                return .call([StripeRequest(.post, "/v1/subscriptions/\(id)", form: [.init("cancel_at_period_end", "true")] + details,
+                return .call([StripeRequest(.post, "/v1/subscriptions/\(StripeRequest.segment(id))", form: [.init("cancel_at_period_end", "true")] + details,
                                             idempotencyKey: key("cancel"))], expect: .init(cancelAtPeriodEnd: true))
             }
-            return .call([StripeRequest(.delete, "/v1/subscriptions/\(id)", form: details, idempotencyKey: key("cancel"))],
+            return .call([StripeRequest(.delete, "/v1/subscriptions/\(StripeRequest.segment(id))", form: details, idempotencyKey: key("cancel"))],
                          expect: .init(status: .canceled))
         case .reactivate(let paymentMethod):
             var calls: [StripeRequest] = []
             if let paymentMethod {
-                calls.append(StripeRequest(.post, "/v1/payment_methods/\(paymentMethod)/attach",
+                calls.append(StripeRequest(.post, "/v1/payment_methods/\(StripeRequest.segment(paymentMethod))/attach",
                                            form: [.init("customer", subscription.stripeCustomerID)], idempotencyKey: key("attach")))
-                calls.append(StripeRequest(.post, "/v1/customers/\(subscription.stripeCustomerID)",
+                calls.append(StripeRequest(.post, "/v1/customers/\(StripeRequest.segment(subscription.stripeCustomerID))",
                                            form: [.init("invoice_settings[default_payment_method]", paymentMethod)], idempotencyKey: key("default")))
             }
             if subscription.cancelAtPeriodEnd {
-                calls.append(StripeRequest(.post, "/v1/subscriptions/\(id)", form: [.init("cancel_at_period_end", "false")],
+                calls.append(StripeRequest(.post, "/v1/subscriptions/\(StripeRequest.segment(id))", form: [.init("cancel_at_period_end", "false")],
                                            idempotencyKey: key("resume")))
             }
             if let paymentMethod, let invoice = openInvoice {
-                calls.append(StripeRequest(.post, "/v1/invoices/\(invoice.stripeInvoiceID)/pay",
+                calls.append(StripeRequest(.post, "/v1/invoices/\(StripeRequest.segment(invoice.stripeInvoiceID))/pay",
                                            form: [.init("payment_method", paymentMethod)], idempotencyKey: key("pay")))
             }
             guard !calls.isEmpty else { return .reject("subscription \(id) is not set to cancel and no new payment method was given") }

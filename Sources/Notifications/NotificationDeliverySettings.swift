@@ -10,6 +10,15 @@ public struct NotificationDeliverySettings: Sendable, Equatable {
     /// How long a tenant's webhook endpoint has to answer.
     public var webhookTimeout: Duration
 
+    /// How long a claimed outbox row is protected from other senders: longer than the longest
+    /// send these settings allow (SMTP connect plus transfer, or the webhook timeout), plus a
+    /// minute, and at least two minutes. A send is never still running when its claim expires,
+    /// so one notification cannot go out twice.
+    public var claimLease: Duration {
+        let longestSend = max(smtp.map { $0.connectTimeout + $0.timeout } ?? .zero, webhookTimeout)
+        return max(.seconds(120), longestSend + .seconds(60))
+    }
+
     /// Settings from their parts; the defaults are the environment's.
     public init(file: String = "config/notifications.yaml", smtp: SMTPSettings? = nil, webhookTimeout: Duration = .seconds(10)) {
         self.file = file

@@ -15,6 +15,8 @@ public struct NotificationRuntime: Sendable {
     /// The outbox's own connections (its rows commit outside any inbox transaction).
     var database: PostgresClient
     var logger: Logger
+    /// How long a claimed outbox row is protected (``NotificationDeliverySettings/claimLease``).
+    var claimLease: Duration = .seconds(120)
 
     package init(settings: NotificationSettings, templates: NotificationTemplates, mailer: SMTPMailer?, webhooks: WebhookSender,
                 database: PostgresClient, logger: Logger) {
@@ -32,13 +34,16 @@ public struct NotificationRuntime: Sendable {
     {
         let settings = try NotificationSettingsFile.load(path: delivery.file)
         let templates = try NotificationTemplates(directory: settings.templatesDirectory)
-        return NotificationRuntime(settings: settings, templates: templates, mailer: delivery.smtp.map(SMTPMailer.init(settings:)),
-                                   webhooks: WebhookSender(timeout: delivery.webhookTimeout, logger: logger), database: database, logger: logger)
+        var runtime = NotificationRuntime(settings: settings, templates: templates, mailer: delivery.smtp.map(SMTPMailer.init(settings:)),
+                                          webhooks: WebhookSender(timeout: delivery.webhookTimeout, logger: logger), database: database,
+                                          logger: logger)
+        runtime.claimLease = delivery.claimLease
+        return runtime
     }
 
     /// The notifications consumer's handler, sending with this runtime.
     public func handler(plans: PlanCatalog, registry: PrometheusCollectorRegistry, now: @escaping @Sendable () -> Date) -> NotificationHandler {
         NotificationHandler(settings: settings, templates: templates, plans: plans, database: database, mailer: mailer,
-                            webhooks: webhooks, registry: registry, logger: logger, now: now)
+                            webhooks: webhooks, registry: registry, logger: logger, claimLease: claimLease, now: now)
     }
 }

@@ -42,12 +42,14 @@ public struct EnvironmentReader: Sendable {
         return value
     }
 
-    /// `BILLING_AMQP_URL`.
+    /// `BILLING_AMQP_URL`, `BILLING_AMQP_CONFIRM_TIMEOUT_MS` (default 10000) and
+    /// `BILLING_AMQP_MAX_IN_FLIGHT` (messages waiting for confirms at once, default 20000).
     public func amqp() throws(ConfigurationError) -> AMQPConfiguration {
         let name = "BILLING_AMQP_URL"
         do {
             var configuration = try AMQPConfiguration(url: required(name))
             configuration.confirmTimeout = .milliseconds(try integer("BILLING_AMQP_CONFIRM_TIMEOUT_MS", default: 10_000, range: 100...600_000))
+            configuration.maxInFlightPublishes = try integer("BILLING_AMQP_MAX_IN_FLIGHT", default: 20_000, range: 1...1_000_000)
             return configuration
         } catch let error as AMQPError {
             if case .invalidURL(let reason) = error { throw .invalid(variable: name, reason: reason) }
@@ -150,7 +152,9 @@ public struct EnvironmentReader: Sendable {
     /// `BILLING_SMTP_URL` (`smtp://host:port` or `smtps://host:port`; unset: emails go to the
     /// log), `BILLING_SMTP_TLS` (`none`, `opportunistic` (default) or `required`, for
     /// STARTTLS on smtp://), `BILLING_SMTP_USERNAME`, `BILLING_SMTP_PASSWORD`,
-    /// `BILLING_SMTP_CA_FILE`, `BILLING_SMTP_TIMEOUT_MS` (default 30000),
+    /// `BILLING_SMTP_CA_FILE`, `BILLING_SMTP_TIMEOUT_MS` (default 30000). With a password, TLS is
+    /// `required` by default, and `none` or `opportunistic` (which a man in the middle can strip)
+    /// are refused unless `BILLING_SMTP_ALLOW_INSECURE_AUTH=true`;
     /// `BILLING_SMTP_CONNECTIONS` (default 4); `BILLING_WEBHOOK_TIMEOUT_MS` (default 10000).
     func notifications() throws(ConfigurationError) -> NotificationDeliverySettings {
         var smtp: SMTPSettings?
@@ -158,13 +162,19 @@ public struct EnvironmentReader: Sendable {
             guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
                 throw .invalid(variable: "BILLING_SMTP_URL", reason: "expected smtp://host:port or smtps://host:port")
             }
-            let tlsName = optional("BILLING_SMTP_TLS") ?? "opportunistic"
+            let username = optional("BILLING_SMTP_USERNAME")
+            let password = optional("BILLING_SMTP_PASSWORD")
+            if username != nil, password == nil { throw .missing(variable: "BILLING_SMTP_PASSWORD") }
+            // Credentials never travel in clear by default.
+            let tlsName = optional("BILLING_SMTP_TLS") ?? (password == nil ? "opportunistic" : "required")
             guard let tls = SMTPSettings.TLS(rawValue: tlsName) else {
                 throw .invalid(variable: "BILLING_SMTP_TLS", reason: "expected none, opportunistic or required")
             }
-            let username = optional("BILLING_SMTP_USERNAME")
-            if username != nil, optional("BILLING_SMTP_PASSWORD") == nil { throw .missing(variable: "BILLING_SMTP_PASSWORD") }
-            smtp = SMTPSettings(url: url, tls: tls, username: username, password: optional("BILLING_SMTP_PASSWORD").map(Secret.init),
+            if password != nil, url.hasPrefix("smtp://"), tls != .required, optional("BILLING_SMTP_ALLOW_INSECURE_AUTH") != "true" {
+                throw .invalid(variable: "BILLING_SMTP_TLS", reason: "\(tlsName) would let the SMTP password travel unencrypted; "
+                    + "use required (or smtps://), or set BILLING_SMTP_ALLOW_INSECURE_AUTH=true for a trusted local relay")
+            }
+            smtp = SMTPSettings(url: url, tls: tls, username: username, password: password.map(Secret.init),
                                 caFile: optional("BILLING_SMTP_CA_FILE"),
                                 timeout: .milliseconds(try integer("BILLING_SMTP_TIMEOUT_MS", default: 30_000, range: 100...600_000)),
                                 connections: try integer("BILLING_SMTP_CONNECTIONS", default: 4, range: 1...64))

@@ -6,7 +6,8 @@ struct SignatureHeader: Equatable {
     var timestamp: Int64
     /// The timestamp exactly as sent: the signed string starts with these bytes.
     var timestampDigits: [UInt8]
-    /// Decoded `v1` signatures; entries that are not 64 hex digits cannot match and are dropped.
+    /// Decoded `v1` signatures; entries that are not 64 lower-case hex digits cannot match and
+    /// are dropped (Stripe's own libraries compare the lower-case hex string).
     var v1: [[UInt8]]
 
     init(parsing header: String) throws(WebhookSignatureError) {
@@ -68,8 +69,7 @@ struct SignatureHeader: Equatable {
             switch c {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
             case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-            default: nil
+            default: nil  // upper case included: Stripe signs in lower case only
             }
         }
         var bytes: [UInt8] = []

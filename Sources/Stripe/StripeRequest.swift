@@ -38,6 +38,13 @@ public struct StripeRequest: Sendable, Hashable, CustomStringConvertible {
         form.map { "\(Self.escape($0.name))=\(Self.escape($0.value))" }.joined(separator: "&")
     }
 
+    /// `value` (an id from Stripe or a tenant) as one path segment: every byte outside the
+    /// unreserved set is percent-encoded, so `pm_1/../customers` cannot reach another endpoint.
+    /// Build every path that carries a value with it: `"/v1/invoices/\(StripeRequest.segment(id))/pay"`.
+    public static func segment(_ value: String) -> String {
+        escape(value)
+    }
+
     /// The method and path, e.g. `POST /v1/invoices/in_1/pay`, for logs; the form is left out.
     public var description: String { "\(method.rawValue) \(path)" }
 

@@ -25,6 +25,16 @@ public struct WebhookSignatureVerifier: Sendable {
         self.tolerance = toleranceSeconds
     }
 
+    /// Checks what can be checked before the body is read: the header is present and well
+    /// formed, has a `v1`, and its timestamp is within tolerance. A request that fails here is
+    /// refused without its body being buffered.
+    public func precheck(header: String?, now: Date = Date()) throws(WebhookSignatureError) {
+        guard let header, !header.isEmpty else { throw .missingHeader }
+        let parsed = try SignatureHeader(parsing: header)
+        let age = Int64(now.timeIntervalSince1970.rounded(.down)) - parsed.timestamp
+        guard abs(age) <= tolerance else { throw .timestampOutsideTolerance(ageSeconds: age, toleranceSeconds: tolerance) }
+    }
+
     /// Verifies `payload` against `header`. Returns the signed timestamp.
     @discardableResult
     public func verify<Payload: DataProtocol>(payload: Payload, header: String?, now: Date = Date()) throws(WebhookSignatureError) -> Int64 {

@@ -44,7 +44,9 @@ struct BillingServer: Sendable {
     func run(consumers: [ConsumerDefinition], intake runIntake: Bool = true, scheduler runScheduler: Bool = true) async throws {
         let registry = PrometheusCollectorRegistry()
         // Publishing and consuming on separate connections: the broker's flow control on a
-        // busy publisher must not stall deliveries and acks.
+        // busy publisher, or its blocking of publishers during a memory or disk alarm, must not
+        // stall deliveries and acks. Consumers publish their retries and dead letters on the
+        // publishing connection too.
         let amqp = AMQPConnection(configuration: configuration.amqp, logger: logger)
         var consumerAMQPConfiguration = configuration.amqp
         consumerAMQPConfiguration.connectionName = "billing-consumers"
@@ -60,16 +62,18 @@ struct BillingServer: Sendable {
             }
         }
         // The intake alone needs only the broker; with consumers, the database too.
-        var checks: [(name: String, check: @Sendable () async -> Bool)] = [("broker", { @Sendable in amqp.isConnected })]
+        var checks: [(name: String, check: @Sendable () async -> String?)] = [("broker", { @Sendable in
+            amqp.blockedReason != nil ? "broker_blocked" : amqp.isConnected ? nil : "unavailable"
+        })]
         if !consumers.isEmpty {
-            checks.append(("database", { @Sendable in await database.isReachable(logger: readinessLogger) }))
+            checks.append(("database", { @Sendable in await database.isReachable(logger: readinessLogger) ? nil : "unavailable" }))
         }
         let intake = IntakeApplication(
             settings: IntakeSettings(stripeWebhookSecrets: configuration.stripe.webhookSecrets.map(\.value),
                                      internalSecret: configuration.internalSecret.value, opsToken: configuration.opsToken.value),
             publisher: amqp,
             metrics: IntakeMetrics(registry: registry),
-            readiness: ReadinessChecks(checks),
+            readiness: ReadinessChecks(reporting: checks),
             operatorRoutes: [
                 LifecycleRoutes(database: database.client, logger: logger, plans: plans,
                                 dunning: dunning, daySeconds: configuration.dunning.daySeconds),
@@ -90,7 +94,7 @@ struct BillingServer: Sendable {
                 continue
             }
             runners.append(.init(service: ConsumerRunner(
-                definition: consumer, handler: handler, connection: consumerAMQP, database: database.client,
+                definition: consumer, handler: handler, connection: consumerAMQP, forwarder: amqp, database: database.client,
                 metrics: ConsumerMetrics(consumer: consumer.name, registry: registry), logger: logger)))
         }
         // Started in order and shut down in reverse: consumers finish what they hold, then the

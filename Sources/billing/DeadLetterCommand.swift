@@ -61,7 +61,8 @@ struct DeadLetterCommand: AsyncParsableCommand {
                 return
             }
             print("\(letters.count) dead-lettered message\(letters.count == 1 ? "" : "s")")
-            let groups = Dictionary(grouping: letters) { "\($0.consumer)\t\($0.type)\t\($0.reason)" }
+            // Grouped by the reason's kind (ids and numbers taken out), so one cause is one line.
+            let groups = Dictionary(grouping: letters) { "\($0.consumer)\t\($0.type)\t\(ReasonKind.of($0.reason))" }
             for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
                 print("  \(group.count)\t\(key)")
             }

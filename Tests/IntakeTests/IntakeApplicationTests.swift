@@ -37,7 +37,7 @@ struct IntakeApplicationTests {
         let intake = IntakeApplication(
             settings: IntakeSettings(stripeWebhookSecrets: [Self.secret, "whsec_previous"], internalSecret: Self.internalSecret, opsToken: Self.opsToken,
                                      maxWebhookBodyBytes: maxWebhookBodyBytes),
-            publisher: publisher, readiness: ReadinessChecks([("broker", { true })]),
+            publisher: publisher, readiness: ReadinessChecks([("broker", { @Sendable in true })]),
             logger: Logger(label: "test"), now: { [now] in now })
         return Application(router: intake.makeRouter())
     }
@@ -68,6 +68,7 @@ struct IntakeApplicationTests {
             let response = try await post(client, "/webhooks/stripe", body: body, signature: signed(body))
             #expect(response.status == .ok)
             #expect(response.json["id"] as? String == "evt_1")
+            #expect(response.json["received"] as? Bool == true, "received is a JSON boolean, not the string \"true\"")
         }
         let message = try #require(publisher.messages.first)
         #expect(publisher.messages.count == 1)
@@ -138,6 +139,40 @@ struct IntakeApplicationTests {
         #expect(publisher.messages.isEmpty)
     }
 
+    /// Signed bodies that are not valid UTF-8 JSON, or whose id cannot travel as an AMQP short
+    /// string: refused with 400 and never published (the consumer would only dead-letter them).
+    @Test(arguments: [
+        ("a raw NUL in a string", Array(#"{"id":"evt_"#.utf8) + [0] + Array(#"","type":"invoice.paid"}"#.utf8), "invalid_json"),
+        ("an invalid UTF-8 byte", Array(#"{"id":"evt_"#.utf8) + [0xC3, 0x28] + Array(#"","type":"invoice.paid"}"#.utf8), "invalid_json"),
+        ("a lone continuation byte", Array(#"{"id":"evt_1","type":"invoice.paid","x":""#.utf8) + [0x80] + Array(#""}"#.utf8), "invalid_json"),
+        ("a duplicate key", Array(#"{"id":"evt_1","id":"evt_2","type":"invoice.paid"}"#.utf8), "invalid_json"),
+        ("an id of 300 bytes", Array(#"{"id":"\#(String(repeating: "e", count: 300))","type":"invoice.paid"}"#.utf8), "invalid_event"),
+    ])
+    func hostileSignedBodiesAre400AndNeverPublished(_ what: String, body: [UInt8], error: String) async throws {
+        try await makeApp().test(.router) { (client) async throws -> Void in
+            let response = try await post(client, "/webhooks/stripe", body: body, signature: signed(body))
+            #expect(response.status == .badRequest, "\(what)")
+            #expect(response.json["error"] as? String == error, "\(what)")
+        }
+        #expect(publisher.messages.isEmpty)
+    }
+
+    /// Without a well-formed signature header the body is never read: even a body over the limit
+    /// gets 400 invalid_signature, not 413.
+    @Test(arguments: [nil, "t=1,v9=abc", "garbage"] as [String?])
+    func theSignatureHeaderIsCheckedBeforeTheBodyIsRead(signature: String?) async throws {
+        let body = Array(#"{"id":"evt_big","type":"invoice.paid","pad":"\#(String(repeating: "x", count: 5000))"}"#.utf8)
+        try await makeApp(maxWebhookBodyBytes: 4096).test(.router) { (client) async throws -> Void in
+            for uri in ["/webhooks/stripe", "/v1/events"] {
+                let response = try await post(client, uri, body: body, signatureHeader: uri == "/v1/events" ? "Billing-Signature" : "Stripe-Signature",
+                                              signature: signature)
+                #expect(response.status == .badRequest, "\(uri)")
+                #expect(response.json["error"] as? String == "invalid_signature", "\(uri)")
+            }
+        }
+        #expect(publisher.messages.isEmpty)
+    }
+
     @Test func anOversizedBodyIs413() async throws {
         let body = Array(#"{"id":"evt_big","type":"invoice.paid","pad":"\#(String(repeating: "x", count: 5000))"}"#.utf8)
         try await makeApp(maxWebhookBodyBytes: 4096).test(.router) { (client) async throws -> Void in
@@ -167,11 +202,15 @@ struct IntakeApplicationTests {
         }
     }
 
+    /// Every way the broker does not confirm is 503 with Retry-After, the reason naming which:
+    /// back-pressure (a blocked broker, too many unconfirmed messages) answers at once the same way.
     @Test(arguments: [
-        AMQPError.notConnected(lastError: "refused"), .nacked, .confirmTimeout(after: .seconds(10)), .connectionLost(reason: "reset"),
-        .unroutable(exchange: "billing.events", routingKey: "stripe.x", reason: "312 NO_ROUTE"),
+        (AMQPError.notConnected(lastError: "refused"), "broker_unavailable"), (.nacked, "nacked"),
+        (.confirmTimeout(after: .seconds(10)), "confirm_timeout"), (.connectionLost(reason: "reset"), "connection_lost"),
+        (.unroutable(exchange: "billing.events", routingKey: "stripe.x", reason: "312 NO_ROUTE"), "unroutable"),
+        (.blocked(reason: "low on memory"), "broker_blocked"), (.overloaded(limit: 20_000), "overloaded"),
     ])
-    func whenTheBrokerDoesNotConfirmTheAnswerIs503WithRetryAfter(error: AMQPError) async throws {
+    func whenTheBrokerDoesNotConfirmTheAnswerIs503WithRetryAfter(error: AMQPError, reason: String) async throws {
         publisher.failure.withLock { $0 = error }
         let body = stripeEvent()
         try await makeApp().test(.router) { (client) async throws -> Void in
@@ -179,6 +218,7 @@ struct IntakeApplicationTests {
             #expect(response.status == .serviceUnavailable)
             #expect(response.headers[.retryAfter] == "5")
             #expect(response.json["error"] as? String == "broker_unavailable")
+            #expect((response.json["reason"] as? String)?.contains("(\(reason))") == true)
         }
     }
 
@@ -288,6 +328,20 @@ struct IntakeApplicationTests {
     }
 
     // MARK: health
+
+    /// Readiness names a blocked broker, so an operator (and a load balancer) sees why.
+    @Test func readinessNamesABlockedBroker() async throws {
+        let intake = IntakeApplication(
+            settings: IntakeSettings(stripeWebhookSecrets: [Self.secret], internalSecret: Self.internalSecret, opsToken: Self.opsToken),
+            publisher: publisher, readiness: ReadinessChecks(reporting: [("broker", { @Sendable in "broker_blocked" })]),
+            logger: Logger(label: "test"))
+        try await Application(router: intake.makeRouter()).test(.router) { (client) async throws -> Void in
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body) == #"{"broker":"broker_blocked"}"#)
+            }
+        }
+    }
 
     @Test func healthAndMetricsAnswer() async throws {
         try await makeApp().test(.router) { (client) async throws -> Void in

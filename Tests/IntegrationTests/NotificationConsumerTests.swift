@@ -272,6 +272,21 @@ extension Integration {
             }
         }
 
+        /// A 2xx is a delivery, however long the answer: the sender keeps its start and stops reading.
+        @Test func aTwoHundredWithAMebibyteBodyCountsAsDelivered() async throws {
+            let secret = StandardWebhookSignature.newSecret()
+            let receiver = try WebhookReceiver(secret: secret)
+            try await NotificationHarness.run(smtp: nil, contacts: [:]) { (harness) async throws -> Void in
+                try await harness.outbox { try await $0.setWebhookEndpoint(WebhookEndpointRecord(tenantID: harness.tenant, url: receiver.url("/chatty"), secret: secret)) }
+                let key = "dc_in_chatty:notify-d0"
+                #expect(try await harness.handler.handle(harness.request(key: key, roles: ["billing"]), logger: harness.logger))
+                let row = try #require(try await harness.rows(key).first)
+                #expect(row.status == .sent)
+                #expect(row.providerResponse?.hasPrefix("HTTP 200") == true)
+                #expect((row.providerResponse?.utf8.count ?? 0) < 8_192, "only the start of the answer is kept")
+            }
+        }
+
         @Test func aGoneEndpointFailsTheRowWithoutBlockingTheQueue() async throws {
             let secret = StandardWebhookSignature.newSecret()
             let receiver = try WebhookReceiver(secret: secret)

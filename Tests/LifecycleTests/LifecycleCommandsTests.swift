@@ -99,6 +99,15 @@ struct LifecycleCommandsTests {
         ], expect: .init(cancelAtPeriodEnd: false)))
     }
 
+    /// The platform's `new_payment_method_id` goes into a URL path: percent-encoded, it stays one
+    /// segment and cannot reach another endpoint.
+    @Test func aHostilePaymentMethodIdStaysOnePathSegment() {
+        let decision = decide(.reactivate(paymentMethod: "pm_1/../../v1/customers/cus_2?x=1"),
+                              subscription: subscription(status: .active, cancelAtPeriodEnd: true))
+        guard case .call(let calls, _) = decision else { Issue.record("expected calls, got \(decision)"); return }
+        #expect(calls.first?.description == "POST /v1/payment_methods/pm_1%2F..%2F..%2Fv1%2Fcustomers%2Fcus_2%3Fx%3D1/attach")
+    }
+
     @Test func commandsThatDoNotFitAreRejectedWithoutACall() {
         #expect(CommandPlanner.decide(.cancel(atPeriodEnd: true, reason: nil, feedback: nil), commandID: "c", subscription: nil, items: [],
                                       openInvoice: nil, plans: plans) == .reject("the tenant has no subscription"))

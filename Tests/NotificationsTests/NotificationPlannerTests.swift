@@ -22,6 +22,20 @@ import Testing
         #expect(skipped.isEmpty)
     }
 
+    /// An address from Stripe or the tenant that could inject a header or an SMTP command is
+    /// skipped (and said so, without echoing it), never sent.
+    @Test func addressesThatCouldInjectHeadersAreSkippedNotSent() {
+        let hostile = ["ap@acme.example\r\nBcc: all@evil.example", "ap@acme.example\nRCPT TO:<x@evil.example>", "a b@acme.example",
+                       "<ap@acme.example>", "ap@acme.example, cfo@evil.example", "ap@@acme.example", "ap@localhost", "ap@acme.example\u{0}"]
+        let (deliveries, skipped) = NotificationPlanner.plan(request(roles: [.billing]), contacts: ["billing": hostile + ["ok@acme.example"]],
+                                                             webhookURL: nil, routing: routing)
+        #expect(deliveries.map(\.recipient) == ["ok@acme.example"])
+        #expect(skipped.filter { $0.channel == .email }.count == hostile.count)
+        #expect(skipped.allSatisfy { !$0.reason.contains("evil") && !$0.reason.contains("\n") })
+        #expect(EmailAddress.isSendable("first.last+billing@sub.acme.example"))
+        #expect(EmailAddress.isSendable("café@acme.example"), "UTF-8 local parts are allowed (SMTPUTF8)")
+    }
+
     @Test func anAddressInTwoRolesGetsOneEmail() {
         let (deliveries, _) = NotificationPlanner.plan(
             request(roles: [.billing, .admin]), contacts: ["billing": ["Owner@Acme.example"], "admin": ["owner@acme.example"]],

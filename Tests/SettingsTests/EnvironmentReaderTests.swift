@@ -18,6 +18,30 @@ struct ConfigurationTests {
         "BILLING_HTTP_THREADS": "3",
     ]
 
+    @Test func smtpCredentialsRequireTLSUnlessInsecureAuthIsAllowedOutright() throws {
+        var environment = Self.complete
+        environment["BILLING_SMTP_URL"] = "smtp://mail.example:587"
+        environment["BILLING_SMTP_USERNAME"] = "billing"
+        environment["BILLING_SMTP_PASSWORD"] = "smtp-password"
+        // With a password and no TLS setting: STARTTLS is required.
+        #expect(try ServeConfiguration(environment: EnvironmentReader(environment)).notifications.smtp?.tls == .required)
+        for weak in ["none", "opportunistic"] {
+            environment["BILLING_SMTP_TLS"] = weak
+            #expect(throws: ConfigurationError.self, "\(weak)") { try ServeConfiguration(environment: EnvironmentReader(environment)) }
+            environment["BILLING_SMTP_ALLOW_INSECURE_AUTH"] = "true"
+            #expect(try ServeConfiguration(environment: EnvironmentReader(environment)).notifications.smtp?.tls.rawValue == weak)
+            environment["BILLING_SMTP_ALLOW_INSECURE_AUTH"] = nil
+        }
+        // smtps:// is TLS from the first byte; without credentials nothing is at stake.
+        environment["BILLING_SMTP_URL"] = "smtps://mail.example:465"
+        environment["BILLING_SMTP_TLS"] = "none"
+        #expect(throws: Never.self) { try ServeConfiguration(environment: EnvironmentReader(environment)) }
+        environment["BILLING_SMTP_URL"] = "smtp://relay.local:25"
+        environment["BILLING_SMTP_USERNAME"] = nil
+        environment["BILLING_SMTP_PASSWORD"] = nil
+        #expect(try ServeConfiguration(environment: EnvironmentReader(environment)).notifications.smtp?.tls.rawValue == "none")
+    }
+
     @Test func aCompleteEnvironmentLoads() throws {
         let configuration = try ServeConfiguration(environment: EnvironmentReader(Self.complete))
         #expect(configuration.amqp.port == 5682)

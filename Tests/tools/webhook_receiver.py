@@ -4,7 +4,8 @@
 
 Verifies every request's Standard Webhooks signature with the reference `standardwebhooks`
 library and appends one JSON line per request to FILE: {"id", "verified", "error", "status",
-"body"}. Answers 503 to the first N requests, 410 to any path ending in /gone, 204 otherwise.
+"body"}. Answers 503 to the first N requests, 410 to any path ending in /gone, 200 with a 1 MiB
+body to any path ending in /chatty, 204 otherwise.
 Prints "ready <port>" once listening; stops on SIGTERM.
 """
 import argparse
@@ -51,15 +52,22 @@ def main():
                 status = 503
             elif self.path.endswith("/gone"):
                 status = 410
+            elif self.path.endswith("/chatty"):
+                status = 200
             else:
                 status = 204
             record = {"id": headers.get("webhook-id"), "verified": verified, "error": error, "status": status,
                       "path": self.path, "body": body.decode("utf-8", "replace")}
             with lock:
                 out.write(json.dumps(record) + "\n")
+            answer = b"x" * (1 << 20) if status == 200 else b""
             self.send_response(status)
-            self.send_header("Content-Length", "0")
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
+            try:
+                self.wfile.write(answer)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the sender stopped reading after what it keeps: fine
 
         def log_message(self, *args):
             pass

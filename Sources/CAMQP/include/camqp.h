@@ -16,13 +16,24 @@
 #include <sys/time.h>
 
 /// Opens the socket (plain TCP or TLS), logs in with PLAIN and returns the connection, or NULL
-/// with a message written into `error` (at most `error_len` bytes, NUL-terminated).
+/// with a message written into `error` (at most `error_len` bytes, NUL-terminated). The client
+/// properties name the connection (`connection_name`, shown by the broker's tools) and advertise
+/// the `connection.blocked` and `consumer_cancel_notify` capabilities.
 amqp_connection_state_t camqp_connect(const char *host, int port, int use_tls,
                                       int verify_peer, const char *ca_cert_path,
                                       const char *vhost, const char *user,
                                       const char *password, int heartbeat_seconds,
                                       int connect_timeout_ms, int rpc_timeout_ms,
+                                      const char *connection_name,
                                       char *error, size_t error_len);
+
+/// The connection's socket descriptor (-1 when it has none).
+int camqp_socket_fd(amqp_connection_state_t conn);
+
+/// Shuts the socket down in both directions, from any thread: a write or poll blocked on it
+/// returns with an error, so the owning thread sees the connection as lost. The descriptor
+/// stays open (the owning thread closes it).
+void camqp_shutdown_socket(int fd);
 
 /// Closes the connection politely (best effort) and frees it.
 void camqp_close_and_destroy(amqp_connection_state_t conn);
@@ -46,7 +57,9 @@ typedef enum {
   CAMQP_EVENT_CANCEL,           /* basic.cancel from the broker (queue deleted, ...) */
   CAMQP_EVENT_CHANNEL_CLOSED,   /* channel.close from the broker; close-ok already sent */
   CAMQP_EVENT_CONNECTION_CLOSED,/* connection.close from the broker; close-ok already sent */
-  CAMQP_EVENT_OTHER,            /* a frame nobody waits for (e.g. connection.blocked) */
+  CAMQP_EVENT_BLOCKED,          /* connection.blocked: the broker stopped reading publishes (reply_text: why) */
+  CAMQP_EVENT_UNBLOCKED,        /* connection.unblocked */
+  CAMQP_EVENT_OTHER,            /* a frame nobody waits for */
   CAMQP_EVENT_ERROR             /* socket or protocol error: the connection is unusable */
 } camqp_event_kind;
 

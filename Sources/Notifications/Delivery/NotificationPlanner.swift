@@ -18,8 +18,14 @@ package enum NotificationPlanner {
             for channel in routing.channels(template: request.template, role: role) {
                 switch channel {
                 case .email:
-                    let addresses = (contacts[role.rawValue] ?? []).filter { $0.contains("@") }
-                    if addresses.isEmpty {
+                    let listed = (contacts[role.rawValue] ?? []).filter { $0.contains("@") }
+                    let addresses = listed.filter(EmailAddress.isSendable)
+                    for refused in listed where !EmailAddress.isSendable(refused) {
+                        // Never echo the raw value: it may hold the CR/LF it was refused for.
+                        skipped.append(SkippedRecipient(role: role, channel: channel,
+                                                        reason: "an address on the billing account cannot be sent to safely (\(refused.utf8.count) bytes, control or special characters)"))
+                    }
+                    if listed.isEmpty {
                         skipped.append(SkippedRecipient(role: role, channel: channel, reason: "no \(role.rawValue) address on the billing account"))
                     }
                     for address in addresses {

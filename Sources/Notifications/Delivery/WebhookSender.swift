@@ -17,6 +17,9 @@ package struct WebhookSender: Sendable {
         self.logger = logger
     }
 
+    /// How much of a receiver's answer is kept for the notification's record.
+    static let keptAnswerBytes = 2_048
+
     /// Sends `body` to `url`, signed with `secret`. `id` is the same on every attempt of one
     /// notification, so the receiver can drop a repeat; the timestamp is the attempt's.
     package func send(url: String, secret: String, id: String, timestamp: Int64, body: [UInt8]) async -> DeliveryOutcome {
@@ -35,7 +38,14 @@ package struct WebhookSender: Sendable {
         let deadline = TimeAmount.nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
         do {
             let response = try await httpClient.execute(request, timeout: deadline, logger: logger)
-            let answer = try await response.body.collect(upTo: 64 << 10)
+            // The status decides; of the body, only its start is kept for the record, and the
+            // rest is not read (a 2xx with a large body is still a delivery).
+            var answer = ByteBuffer()
+            for try await var chunk in response.body {
+                let take = min(chunk.readableBytes, Self.keptAnswerBytes - answer.readableBytes)
+                if take > 0, let slice = chunk.readSlice(length: take) { answer.writeImmutableBuffer(slice) }
+                if answer.readableBytes >= Self.keptAnswerBytes { break }
+            }
             return .http(status: Int(response.status.code), body: String(buffer: answer))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             return .transient("webhook timed out after \(timeout)")
