@@ -60,8 +60,10 @@ public struct IntakeApplication: Sendable {
                                                          toleranceSeconds: settings.signatureToleranceSeconds)
     }
 
-    /// The router of every route above, with the request metrics middleware; tests drive it without a server.
-    package func makeRouter() -> Router<BillingRequestContext> {
+    /// The router of every route above, with the request metrics middleware; tests drive it
+    /// without a server. `healthOnly`: only `/healthz`, `/readyz` and `/metrics`, for a process
+    /// that runs consumers or the scheduler without the intake.
+    package func makeRouter(healthOnly: Bool = false) -> Router<BillingRequestContext> {
         let router = Router(context: BillingRequestContext.self)
         router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.get("healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }
@@ -70,6 +72,7 @@ public struct IntakeApplication: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
         }
+        if healthOnly { return router }
         router.post("webhooks/stripe") { request, _ in await stripeWebhook(request) }
         router.post("v1/events") { request, _ in await internalEvents(request) }
         let operators = router.group()
@@ -79,10 +82,10 @@ public struct IntakeApplication: Sendable {
         return router
     }
 
-    /// The HTTP server, as a `Service`.
-    public func makeServer(host: String, port: Int, eventLoopThreads: Int) -> some ApplicationProtocol {
+    /// The HTTP server, as a `Service`; `healthOnly` serves only health, readiness and metrics.
+    public func makeServer(host: String, port: Int, eventLoopThreads: Int, healthOnly: Bool = false) -> some ApplicationProtocol {
         let group = EventLoopGroupProvider.shared(MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads))
-        return Application(router: makeRouter(), configuration: .init(address: .hostname(host, port: port), serverName: "billing"),
+        return Application(router: makeRouter(healthOnly: healthOnly), configuration: .init(address: .hostname(host, port: port), serverName: "billing"),
                            eventLoopGroupProvider: group, logger: logger)
     }
 

@@ -32,6 +32,10 @@ public struct ServeConfiguration: Sendable {
     public var notifications: NotificationDeliverySettings
     /// The usage file and the reporter's interval override.
     public var usage: UsageFileSettings
+    /// How long a graceful shutdown (SIGTERM) may take before in-flight work is cancelled
+    /// (`BILLING_SHUTDOWN_TIMEOUT_MS`, default 30000). Cancelled deliveries were not acked, so
+    /// the broker gives them to another consumer: nothing is lost.
+    public var shutdownTimeout: Duration
 
     /// Reads every section `billing serve` needs; the first missing or malformed setting throws.
     public init(environment: EnvironmentReader) throws(ConfigurationError) {
@@ -46,5 +50,6 @@ public struct ServeConfiguration: Sendable {
         dunning = try environment.dunning()
         notifications = try environment.notifications()
         usage = try environment.usage()
+        shutdownTimeout = .milliseconds(try environment.integer("BILLING_SHUTDOWN_TIMEOUT_MS", default: 30_000, range: 1_000...600_000))
     }
 }

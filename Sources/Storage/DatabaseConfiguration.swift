@@ -21,6 +21,12 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     public var sslMode: String
     /// Connections the pool may open at most.
     public var maximumConnections: Int
+    /// How long opening a connection may take (`connect_timeout`, seconds, as libpq names it).
+    public var connectTimeout: Duration = .seconds(5)
+    /// The longest any statement may run before the server cancels it (`statement_timeout`,
+    /// milliseconds, as PostgreSQL names it): a stuck query fails and is retried instead of
+    /// holding a consumer and its connection. Migrations lift it for their own transaction.
+    public var statementTimeout: Duration = .seconds(30)
 
     /// A configuration from its parts.
     public init(host: String, port: Int = 5432, user: String, password: String?, database: String,
@@ -57,6 +63,16 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
             case "max_connections":
                 guard let value = item.value.flatMap(Int.init), value > 0 else { throw .invalidURL(reason: "max_connections must be > 0") }
                 maximumConnections = value
+            case "connect_timeout":
+                guard let value = item.value.flatMap(Int.init), (1...300).contains(value) else {
+                    throw .invalidURL(reason: "connect_timeout must be 1 to 300 seconds")
+                }
+                connectTimeout = .seconds(value)
+            case "statement_timeout":
+                guard let value = item.value.flatMap(Int.init), (0...86_400_000).contains(value) else {
+                    throw .invalidURL(reason: "statement_timeout must be 0 (none) to 86400000 milliseconds")
+                }
+                statementTimeout = .milliseconds(value)
             default:
                 throw .invalidURL(reason: "unknown query parameter \(item.name)")
             }
@@ -85,6 +101,9 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password,
                                                          database: database, tls: tls)
         configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = connectTimeout
+        let statementMilliseconds = statementTimeout.components.seconds * 1_000 + statementTimeout.components.attoseconds / 1_000_000_000_000_000
+        configuration.options.additionalStartupParameters = [("statement_timeout", String(statementMilliseconds))]
         // No keep-alive queries on idle connections: with them, every lease and release keeps
         // about 1.5 KB alive until the 30 s keep-alive timer would have fired, so a busy
         // worker grew by ~100 MiB (measured: 10,000 one-query leases +16 MiB with keep-alive,

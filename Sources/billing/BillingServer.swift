@@ -61,11 +61,11 @@ struct BillingServer: Sendable {
                 logger.notice("BILLING_SMTP_URL is not set: notification emails are written to the log, not sent")
             }
         }
-        // The intake alone needs only the broker; with consumers, the database too.
+        // The intake alone needs only the broker; with consumers or the scheduler, the database too.
         var checks: [(name: String, check: @Sendable () async -> String?)] = [("broker", { @Sendable in
             amqp.blockedReason != nil ? "broker_blocked" : amqp.isConnected ? nil : "unavailable"
         })]
-        if !consumers.isEmpty {
+        if !consumers.isEmpty || runScheduler {
             checks.append(("database", { @Sendable in await database.isReachable(logger: readinessLogger) ? nil : "unavailable" }))
         }
         let intake = IntakeApplication(
@@ -82,8 +82,10 @@ struct BillingServer: Sendable {
                 UsageRoutes(database: database.client, plans: plans, logger: logger),
             ],
             logger: logger)
+        // Without the intake (`billing consume`, `billing schedule`) the same listener serves
+        // only /healthz, /readyz and /metrics, for probes and scraping.
         let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port,
-                                     eventLoopThreads: configuration.http.eventLoopThreads)
+                                     eventLoopThreads: runIntake ? configuration.http.eventLoopThreads : 1, healthOnly: !runIntake)
         var runners: [ServiceGroupConfiguration.ServiceConfiguration] = []
         for consumer in consumers {
             guard let handler = ConsumerCatalog.handler(for: consumer.name, context: HandlerContext(
@@ -102,7 +104,7 @@ struct BillingServer: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: database.client), .init(service: amqp), .init(service: consumerAMQP),
         ]
-        if runIntake { services.append(.init(service: http)) }
+        services.append(.init(service: http))
         if runScheduler {
             services.append(.init(service: DunningScheduler(database: database.client, publisher: amqp,
                                                             interval: configuration.dunning.schedulerInterval, logger: logger)))
@@ -110,14 +112,19 @@ struct BillingServer: Sendable {
                 database: database.client, stripe: StripeClient(configuration: configuration.stripe.api, logger: logger), settings: usage,
                 plans: plans, publisher: amqp, registry: registry, logger: logger))))
         }
-        let group = ServiceGroup(configuration: .init(
+        var groupConfiguration = ServiceGroupConfiguration(
             services: services + runners,
             gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [],
-            logger: logger))
+            logger: logger)
+        // The shutdown has a bound: after it, what is still running is cancelled (unacked
+        // deliveries return to the queue), and after a few more seconds the process exits.
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         do {
             try await group.run()
-        } catch let error as IOError where runIntake && error.errnoCode == EADDRINUSE {
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
             throw ListenError(host: configuration.http.host, port: configuration.http.port)
         }
     }

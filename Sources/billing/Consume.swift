@@ -16,7 +16,7 @@ import Usage
 
 struct Consume: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run consumers only (no HTTP), to scale them across machines.")
+        abstract: "Run consumers only, to scale them across machines (HTTP: only /healthz, /readyz and /metrics).")
 
     @Option(name: .customLong("consumer"), help: "A consumer to run (repeatable; default: every consumer with a handler).")
     var names: [String] = []

@@ -79,5 +79,20 @@ extension Integration {
             #expect(try await serve.stop() == 0)
             #expect(clock.now - stopping < .seconds(15))
         }
+
+        /// `billing consume` and `billing schedule` answer probes and scrapes like `serve`, and
+        /// nothing else: no webhook, event or operator route.
+        @Test(arguments: [["consume", "--consumer", "usage"], ["schedule"]])
+        func consumeAndScheduleServeHealthReadinessAndMetricsOnly(_ arguments: [String]) async throws {
+            let process = try await ServeProcess(arguments)  // ready once /readyz answers 200
+            #expect(try await HTTP.request("\(process.url)/healthz").status == 200)
+            #expect(try await HTTP.request("\(process.url)/readyz").body == #"{"broker":"ok","database":"ok"}"#)
+            let metrics = try await HTTP.request("\(process.url)/metrics")
+            #expect(metrics.status == 200)
+            #expect(metrics.body.contains("billing_intake_requests_total"))
+            #expect(try await HTTP.request("\(process.url)/webhooks/stripe", method: "POST", body: Array("{}".utf8)).status == 404)
+            #expect(try await HTTP.request("\(process.url)/v1/tenants/t/entitlements").status == 404)
+            #expect(try await process.stop() == 0)
+        }
     }
 }

@@ -39,6 +39,29 @@ extension Integration {
             return names
         }
 
+        /// The server cancels a statement that runs past `statement_timeout` (57014), so a stuck
+        /// query cannot hold a consumer; a migration lifts the limit for its own transaction.
+        @Test func aStatementPastItsTimeoutIsCancelledButMigrationsAreNot() async throws {
+            var configuration = TestServers.database
+            configuration.statementTimeout = .milliseconds(300)
+            try await Database.withDatabase(configuration: configuration, logger: logger) { database in
+                await #expect {
+                    _ = try await database.client.query("SELECT pg_sleep(2)", logger: logger).collect()
+                } throws: { error in
+                    (error as? PSQLError)?.serverInfo?[.sqlState] == "57014"
+                }
+                let slow = Migration(version: 9_001, name: "slow", statements: ["SELECT pg_sleep(0.6)"])
+                try await withFreshDatabase { fresh in
+                    var timed = fresh
+                    timed.statementTimeout = .milliseconds(300)
+                    try await Database.withDatabase(configuration: timed, logger: logger) { database in
+                        let applied = try await Migrator(migrations: [slow]).migrate(database.client, logger: logger)
+                        #expect(applied == [9_001])
+                    }
+                }
+            }
+        }
+
         @Test func aFreshDatabaseGetsEveryMigrationAndARerunDoesNothing() async throws {
             try await withFreshDatabase { configuration in
                 try await Database.withDatabase(configuration: configuration, logger: logger) { (database) async throws -> Void in
