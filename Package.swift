@@ -200,6 +200,8 @@ let package = Package(
         .testTarget(name: "DunningTests", dependencies: ["Messages", "Dunning", "BillingCore", "ConfigurationFiles", "ConsumerRuntime"]),
         .testTarget(name: "UsageTests", dependencies: ["Messages", "Usage", "BillingCore", "Storage", "ConfigurationFiles", "ConsumerRuntime"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Intake"]),
+        // The rules of docs/ARCHITECTURE.md that a reader of the sources can check.
+        .testTarget(name: "ArchitectureTests"),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
