@@ -61,9 +61,10 @@ public struct IntakeApplication: Sendable {
     }
 
     /// The router of every route above, with the request metrics middleware; tests drive it
-    /// without a server. `healthOnly`: only `/healthz`, `/readyz` and `/metrics`, for a process
-    /// that runs consumers or the scheduler without the intake.
-    package func makeRouter(healthOnly: Bool = false) -> Router<BillingRequestContext> {
+    /// without a server. `/healthz`, `/readyz` and `/metrics` are always there; `webhooks`
+    /// adds the intake's two routes, `operators` the operator endpoints (a process without the
+    /// intake serves neither; a separate operator listener serves only the operators).
+    package func makeRouter(webhooks: Bool = true, operators: Bool = true) -> Router<BillingRequestContext> {
         let router = Router(context: BillingRequestContext.self)
         router.middlewares.add(RequestMetricsMiddleware(metrics: metrics))
         router.get("healthz") { _, _ in Self.json(.ok, ["status": "ok"]) }
@@ -72,20 +73,24 @@ public struct IntakeApplication: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
         }
-        if healthOnly { return router }
-        router.post("webhooks/stripe") { request, _ in await stripeWebhook(request) }
-        router.post("v1/events") { request, _ in await internalEvents(request) }
-        let operators = router.group()
+        if webhooks {
+            router.post("webhooks/stripe") { request, _ in await stripeWebhook(request) }
+            router.post("v1/events") { request, _ in await internalEvents(request) }
+        }
+        guard operators else { return router }
+        let operatorGroup = router.group()
             .add(middleware: OperatorTokenMiddleware(expected: Array(settings.opsToken.utf8)))
             .add(middleware: OperatorFailureMiddleware(retryAfterSeconds: settings.retryAfterSeconds, logger: logger))
-        for provider in operatorRoutes { operators.addRoutes(provider.routes) }
+        for provider in operatorRoutes { operatorGroup.addRoutes(provider.routes) }
         return router
     }
 
-    /// The HTTP server, as a `Service`; `healthOnly` serves only health, readiness and metrics.
-    public func makeServer(host: String, port: Int, eventLoopThreads: Int, healthOnly: Bool = false) -> some ApplicationProtocol {
+    /// An HTTP server, as a `Service`, with health, readiness and metrics, and the webhook and
+    /// operator routes as asked (see ``makeRouter(webhooks:operators:)``).
+    public func makeServer(host: String, port: Int, eventLoopThreads: Int, webhooks: Bool = true,
+                           operators: Bool = true) -> some ApplicationProtocol {
         let group = EventLoopGroupProvider.shared(MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads))
-        return Application(router: makeRouter(healthOnly: healthOnly), configuration: .init(address: .hostname(host, port: port), serverName: "billing"),
+        return Application(router: makeRouter(webhooks: webhooks, operators: operators), configuration: .init(address: .hostname(host, port: port), serverName: "billing"),
                            eventLoopGroupProvider: group, logger: logger)
     }
 

@@ -77,10 +77,17 @@ public struct EnvironmentReader: Sendable {
     /// `BILLING_HTTP_THREADS`, the HTTP event-loop threads (default: half the cores, at least 1;
     /// the intake mostly waits on the broker, and on 2 cores one loop measured 6% faster).
     func http() throws(ConfigurationError) -> HTTPSettings {
-        HTTPSettings(host: optional("BILLING_HTTP_HOST") ?? "127.0.0.1",
-                     port: try integer("BILLING_HTTP_PORT", default: 8080, range: 0...65535),
-                     eventLoopThreads: try integer("BILLING_HTTP_THREADS", default: max(1, ProcessInfo.processInfo.activeProcessorCount / 2),
-                                                   range: 1...256))
+        var settings = HTTPSettings(host: optional("BILLING_HTTP_HOST") ?? "127.0.0.1",
+                                    port: try integer("BILLING_HTTP_PORT", default: 8080, range: 0...65535),
+                                    eventLoopThreads: try integer("BILLING_HTTP_THREADS",
+                                                                  default: max(1, ProcessInfo.processInfo.activeProcessorCount / 2),
+                                                                  range: 1...256))
+        // The operator endpoints on a listener of their own, so only the webhooks face the internet.
+        if optional("BILLING_OPS_HTTP_PORT") != nil {
+            settings.operatorListener = (optional("BILLING_OPS_HTTP_HOST") ?? "127.0.0.1",
+                                         try integer("BILLING_OPS_HTTP_PORT", default: 8081, range: 0...65535))
+        }
+        return settings
     }
 
     /// `STRIPE_WEBHOOK_SECRETS` (comma-separated, for rotation), `STRIPE_API_KEY`, `STRIPE_API_BASE`.

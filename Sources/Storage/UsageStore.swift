@@ -110,6 +110,14 @@ public struct UsageStore: PostgresStore {
         return recorded
     }
 
+    /// Lets the statements of this transaction run up to `limit` instead of the connection's
+    /// `statement_timeout`: for reports that scan a whole window of events, which an operator
+    /// asks for rarely and may wait for. Call it first inside a transaction.
+    public func allowLongReads(upTo limit: Duration) async throws {
+        let milliseconds = limit.components.seconds * 1_000 + limit.components.attoseconds / 1_000_000_000_000_000
+        _ = try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL statement_timeout = \(milliseconds)"), logger: logger).collect()
+    }
+
     /// Every metric the tenant reported in `[start, end)`: the sum, the last value (by time,
     /// then event id), the maximum, and the sum since `dayStart`.
     public func totals(tenantID: String, start: Date, end: Date, dayStart: Date) async throws -> [UsageTotals] {

@@ -48,9 +48,11 @@ public struct UsageRoutes: OperatorRouteProvider {
         let end = now()
         let start = end.addingTimeInterval(-TimeInterval(days * 86_400))
         let previousStart = start.addingTimeInterval(-TimeInterval(days * 86_400))
-        let (current, previous, calls, rows) = try await UsageStore.withConnection(on: database, logger: logger) { usage in
-            (try await usage.window(start: start, end: end), try await usage.window(start: previousStart, end: start),
-             try await usage.apiCallsByTenant(start: start, end: end), try await usage.standings())
+        // A report over every event of two windows: it may take longer than a consumer's statement.
+        let (current, previous, calls, rows) = try await UsageStore.withTransaction(on: database, logger: logger) { usage in
+            try await usage.allowLongReads(upTo: .seconds(300))
+            return (try await usage.window(start: start, end: end), try await usage.window(start: previousStart, end: start),
+                    try await usage.apiCallsByTenant(start: start, end: end), try await usage.standings())
         }
         let standings = rows.compactMap { row -> UsageAnalytics.TenantStanding? in
             guard let tier = PlanTier(rawValue: row.tier) else { return nil }

@@ -83,9 +83,12 @@ struct BillingServer: Sendable {
             ],
             logger: logger)
         // Without the intake (`billing consume`, `billing schedule`) the same listener serves
-        // only /healthz, /readyz and /metrics, for probes and scraping.
+        // only /healthz, /readyz and /metrics, for probes and scraping. With an operator
+        // listener configured, the operator endpoints are served there and not here.
+        let operatorListener = runIntake ? configuration.http.operatorListener : nil
         let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port,
-                                     eventLoopThreads: runIntake ? configuration.http.eventLoopThreads : 1, healthOnly: !runIntake)
+                                     eventLoopThreads: runIntake ? configuration.http.eventLoopThreads : 1, webhooks: runIntake,
+                                     operators: runIntake && operatorListener == nil)
         var runners: [ServiceGroupConfiguration.ServiceConfiguration] = []
         for consumer in consumers {
             guard let handler = ConsumerCatalog.handler(for: consumer.name, context: HandlerContext(
@@ -105,6 +108,10 @@ struct BillingServer: Sendable {
             .init(service: database.client), .init(service: amqp), .init(service: consumerAMQP),
         ]
         services.append(.init(service: http))
+        if let operatorListener {
+            services.append(.init(service: intake.makeServer(host: operatorListener.host, port: operatorListener.port, eventLoopThreads: 1,
+                                                             webhooks: false, operators: true)))
+        }
         if runScheduler {
             services.append(.init(service: DunningScheduler(database: database.client, publisher: amqp,
                                                             interval: configuration.dunning.schedulerInterval, logger: logger)))

@@ -34,11 +34,31 @@ struct OperatorRoutesTests {
         }
     }
 
-    func makeApp() -> some ApplicationProtocol {
+    func makeApp(webhooks: Bool = true, operators: Bool = true) -> some ApplicationProtocol {
         let intake = IntakeApplication(
             settings: IntakeSettings(stripeWebhookSecrets: ["whsec_x"], internalSecret: "internal-secret-x", opsToken: "the-ops-token"),
             publisher: RecordingPublisher(), readiness: ReadinessChecks([]), operatorRoutes: [EchoRoutes()], logger: Logger(label: "test"))
-        return Application(router: intake.makeRouter())
+        return Application(router: intake.makeRouter(webhooks: webhooks, operators: operators))
+    }
+
+    /// With an operator listener apart (`BILLING_OPS_HTTP_PORT`), the public listener has no
+    /// operator route at all, and the operator listener no webhook route; both answer probes.
+    @Test func theOperatorListenerAndThePublicOneServeOnlyTheirOwnRoutes() async throws {
+        try await makeApp(operators: false).test(.router) { (client) async throws -> Void in
+            #expect(try await get(client, "/v1/tenants/t1/echo").status == .notFound)
+            #expect(try await get(client, "/healthz").status == .ok)
+            let webhook = try await client.execute(uri: "/webhooks/stripe", method: .post, headers: [.contentType: "application/json"],
+                                                   body: ByteBuffer(string: "{}")) { $0.status }
+            #expect(webhook == .badRequest, "the webhook route is there (and refuses an unsigned body)")
+        }
+        try await makeApp(webhooks: false).test(.router) { (client) async throws -> Void in
+            #expect(try await get(client, "/v1/tenants/t1/echo").status == .ok)
+            #expect(try await get(client, "/v1/tenants/t1/echo", token: nil).status == .unauthorized)
+            #expect(try await get(client, "/healthz").status == .ok)
+            let webhook = try await client.execute(uri: "/webhooks/stripe", method: .post, headers: [.contentType: "application/json"],
+                                                   body: ByteBuffer(string: "{}")) { $0.status }
+            #expect(webhook == .notFound)
+        }
     }
 
     func get(_ client: some TestClientProtocol, _ uri: String, token: String? = "the-ops-token") async throws

@@ -80,6 +80,19 @@ extension Integration {
             #expect(clock.now - stopping < .seconds(15))
         }
 
+        /// With `BILLING_OPS_HTTP_PORT`, the operator endpoints answer only there: the public
+        /// listener, the one facing Stripe, has none of them.
+        @Test func operatorEndpointsCanListenApartFromTheWebhooks() async throws {
+            let opsPort = try ServeProcess.freePort()
+            let serve = try await ServeProcess(["serve"], environment: ["BILLING_OPS_HTTP_PORT": "\(opsPort)"])
+            let token = ["Authorization": "Bearer \(ServeProcess.opsToken)"]
+            #expect(try await HTTP.request("\(serve.url)/v1/dunning/cases", headers: token).status == 404)
+            #expect(try await HTTP.request("http://127.0.0.1:\(opsPort)/v1/dunning/cases", headers: token).status == 200)
+            #expect(try await HTTP.request("http://127.0.0.1:\(opsPort)/v1/dunning/cases").status == 401)
+            #expect(try await HTTP.request("http://127.0.0.1:\(opsPort)/webhooks/stripe", method: "POST", body: Array("{}".utf8)).status == 404)
+            #expect(try await serve.stop() == 0)
+        }
+
         /// `billing consume` and `billing schedule` answer probes and scrapes like `serve`, and
         /// nothing else: no webhook, event or operator route.
         @Test(arguments: [["consume", "--consumer", "usage"], ["schedule"]])

@@ -42,6 +42,16 @@ struct ConfigurationTests {
         #expect(try ServeConfiguration(environment: EnvironmentReader(environment)).notifications.smtp?.tls.rawValue == "none")
     }
 
+    @Test func theOperatorListenerIsApartOnlyWhenItsPortIsSet() throws {
+        #expect(try ServeConfiguration(environment: EnvironmentReader(Self.complete)).http.operatorListener == nil)
+        var environment = Self.complete
+        environment["BILLING_OPS_HTTP_PORT"] = "9191"
+        #expect(try ServeConfiguration(environment: EnvironmentReader(environment)).http.operatorListener?.port == 9191)
+        #expect(try ServeConfiguration(environment: EnvironmentReader(environment)).http.operatorListener?.host == "127.0.0.1")
+        environment["BILLING_OPS_HTTP_HOST"] = "10.0.0.5"
+        #expect(try ServeConfiguration(environment: EnvironmentReader(environment)).http.operatorListener?.host == "10.0.0.5")
+    }
+
     @Test func aCompleteEnvironmentLoads() throws {
         let configuration = try ServeConfiguration(environment: EnvironmentReader(Self.complete))
         #expect(configuration.amqp.port == 5682)
