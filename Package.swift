@@ -14,7 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
-        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
+        // 1.33.2 with a fix for queries that hang on a closed connection: Vendor/postgres-nio/PATCHES.md.
+        .package(path: "Vendor/postgres-nio"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.10.0"),
@@ -88,6 +89,9 @@ let package = Package(
                 "Messages", "AMQP", "Storage", "ConfigurationFiles",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                // The pool's own error type (its circuit breaker tripped: the database is down),
+                // which `PostgresClient` throws as is.
+                .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -194,7 +198,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ConfigurationFilesTests", dependencies: ["ConfigurationFiles", "BillingCore"]),
-        .testTarget(name: "ConsumerRuntimeTests", dependencies: ["Messages", "ConsumerRuntime", "AMQP", "ConfigurationFiles"]),
+        .testTarget(name: "ConsumerRuntimeTests", dependencies: [
+            "Messages", "ConsumerRuntime", "AMQP", "ConfigurationFiles",
+            .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "_ConnectionPoolModule", package: "postgres-nio"),
+        ]),
         .testTarget(name: "NotificationsTests", dependencies: ["Messages", "Notifications", "BillingCore", "Storage", "ConfigurationFiles", "ConsumerRuntime", "Dunning", "Usage"]),
         .testTarget(name: "LifecycleTests", dependencies: ["Messages", "Lifecycle", "BillingCore", "Storage", "Stripe", "StripeFixtures", "ConfigurationFiles", "ConsumerRuntime"]),
         .testTarget(name: "DunningTests", dependencies: ["Messages", "Dunning", "BillingCore", "ConfigurationFiles", "ConsumerRuntime"]),

@@ -6,6 +6,7 @@ public struct ConsumerMetrics: Sendable {
     let duplicates: Counter
     let retried: Counter
     let deadLettered: Counter
+    let databaseWaits: Counter
     let latency: DurationHistogram
 
     /// The metrics of `consumer`, labelled with its name, made in `registry`.
@@ -19,6 +20,7 @@ public struct ConsumerMetrics: Sendable {
         duplicates = counter("duplicates", "Events already in the inbox, acknowledged with no effect")
         retried = counter("retried", "Failed events sent to a retry queue")
         deadLettered = counter("dead_lettered", "Events sent to the dead-letter queue")
+        databaseWaits = counter("database_waits", "Times a worker held its deliveries until the database answered again")
         latency = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "consumer", metricName: "handler_duration",
                                              unitName: "seconds", helpText: "Time to handle one event, inbox transaction included"),

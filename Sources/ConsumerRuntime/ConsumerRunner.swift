@@ -129,25 +129,32 @@ public struct ConsumerRunner: Service {
             withEvents.append(delivery)
         }
         guard !events.isEmpty else { return }
-        let clock = ContinuousClock()
-        let started = clock.now
-        do {
-            let new = try await database.transaction(logger: logger) { connection in
-                let new = try await Inbox(connection: connection, logger: logger).claim(eventIDs: events.map(\.id), consumer: definition.name)
-                // An event delivered twice in one batch is applied once.
-                var taken = Set<String>()
-                let batch = events.filter { new.contains($0.id) && taken.insert($0.id).inserted }
-                if !batch.isEmpty { try await handler.handle(batch: batch, connection: connection, logger: logger) }
-                return new
+        while true {
+            let clock = ContinuousClock()
+            let started = clock.now
+            do {
+                let new = try await database.transaction(logger: logger) { connection in
+                    let new = try await Inbox(connection: connection, logger: logger).claim(eventIDs: events.map(\.id), consumer: definition.name)
+                    // An event delivered twice in one batch is applied once.
+                    var taken = Set<String>()
+                    let batch = events.filter { new.contains($0.id) && taken.insert($0.id).inserted }
+                    if !batch.isEmpty { try await handler.handle(batch: batch, connection: connection, logger: logger) }
+                    return new
+                }
+                metrics.latency.record(clock.now - started)
+                metrics.processed.increment(by: Int64(new.count))
+                metrics.duplicates.increment(by: Int64(events.count - new.count))
+                break
+            } catch where FailureClassifier.classify(error) == .databaseUnavailable {
+                logger.warning("database unavailable; holding the batch", metadata: [
+                    "events": "\(events.count)", "error": "\(FailureClassifier.describe(error))"])
+                guard await waitForDatabase() else { return await giveBack(withEvents) }
+            } catch {
+                logger.info("batch failed; handling its events one by one", metadata: [
+                    "events": "\(events.count)", "error": "\(FailureClassifier.describe(error))"])
+                for delivery in withEvents { await process(delivery) }
+                return
             }
-            metrics.latency.record(clock.now - started)
-            metrics.processed.increment(by: Int64(new.count))
-            metrics.duplicates.increment(by: Int64(events.count - new.count))
-        } catch {
-            logger.info("batch failed; handling its events one by one", metadata: [
-                "events": "\(events.count)", "error": "\(FailureClassifier.describe(error))"])
-            for delivery in withEvents { await process(delivery) }
-            return
         }
         do {
             try await AMQPDelivery.ack(withEvents)
@@ -159,12 +166,40 @@ public struct ConsumerRunner: Service {
     /// Handles one delivery and settles it. Never throws: every failure becomes a decision.
     func process(_ delivery: AMQPDelivery) async {
         let attempt = EventHeaders.attempt(of: delivery)
+        while true {
+            let clock = ContinuousClock()
+            let started = clock.now
+            let outcome = await handle(delivery, attempt: attempt)
+            metrics.latency.record(clock.now - started)
+            let decision = DeliveryDecision.decide(outcome, attempt: attempt, consumer: definition)
+            guard decision == .waitForDatabase else { return await execute(decision, for: delivery) }
+            guard await waitForDatabase() else { return await giveBack([delivery]) }
+        }
+    }
+
+    /// Waits until the database answers a probe (each bounded by a second, one a second), so that
+    /// an outage holds the deliveries this worker has, and the prefetch stops the broker from
+    /// sending more, instead of burning their attempts. False when shutdown came first.
+    func waitForDatabase() async -> Bool {
+        metrics.databaseWaits.increment()
         let clock = ContinuousClock()
         let started = clock.now
-        let outcome = await handle(delivery, attempt: attempt)
-        metrics.latency.record(clock.now - started)
-        let decision = DeliveryDecision.decide(outcome, attempt: attempt, consumer: definition)
-        await execute(decision, for: delivery)
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if await database.isReachable(logger: logger, timeout: .seconds(1)) {
+                logger.info("database answers again; resuming", metadata: ["waited": "\(clock.now - started)"])
+                return true
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+        }
+        return false
+    }
+
+    /// Returns deliveries unsettled to the queue (shutdown came while the database was away);
+    /// another consumer, or this one after a restart, takes them.
+    func giveBack(_ deliveries: [AMQPDelivery]) async {
+        for delivery in deliveries {
+            try? await delivery.nack(requeue: true)
+        }
     }
 
     func handle(_ delivery: AMQPDelivery, attempt: Int) async -> HandlingOutcome {
@@ -204,6 +239,8 @@ public struct ConsumerRunner: Service {
             switch decision {
             case .ack:
                 break
+            case .waitForDatabase:
+                return  // handled by `process`, which holds the delivery
             case .retry(let queue, let nextAttempt, _, let error):
                 try await forwarder.publish(EventHeaders.forward(delivery, to: queue, attempt: nextAttempt, error: error,
                                                                   consumer: definition.name, now: now(), deadLettered: false))

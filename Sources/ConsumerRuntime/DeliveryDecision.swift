@@ -10,12 +10,18 @@ package enum DeliveryDecision: Sendable, Equatable {
     case retry(queue: String, nextAttempt: Int, delay: Duration, error: String)
     /// Publish to the dead-letter queue with the reason, then ack the original.
     case deadLetter(queue: String, attempts: Int, error: String)
+    /// Settle nothing: hold the delivery, wait until the database answers, and handle it again
+    /// as the same attempt. A database outage is nobody's event's fault, so it neither counts an
+    /// attempt nor returns the message to the broker (which would count a delivery).
+    case waitForDatabase
 
     /// The decision for `outcome` of attempt `attempt` (1-based) under `consumer`'s policy.
     package static func decide(_ outcome: HandlingOutcome, attempt: Int, consumer: ConsumerDefinition) -> DeliveryDecision {
         switch outcome {
         case .processed, .duplicate:
             return .ack
+        case .failed(.databaseUnavailable, _):
+            return .waitForDatabase
         case .failed(.permanent, let message):
             return .deadLetter(queue: consumer.deadLetterQueue, attempts: attempt, error: message)
         case .failed(.transient, let message):

@@ -31,23 +31,6 @@ public struct Database: Sendable {
     /// True when the database answers a trivial query within `timeout` (a readiness probe must
     /// answer quickly whatever the database does: an unreachable host can take a minute to fail).
     public func isReachable(logger: Logger, timeout: Duration = .seconds(1)) async -> Bool {
-        let client = self.client
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                do {
-                    try await client.query("SELECT 1", logger: logger)
-                    return true
-                } catch {
-                    return false
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let answer = await group.next() ?? false
-            group.cancelAll()
-            return answer
-        }
+        await client.isReachable(logger: logger, timeout: timeout)
     }
 }

@@ -34,6 +34,14 @@ struct DeliveryDecisionTests {
         }
     }
 
+    @Test func aDatabaseOutageHoldsTheDeliveryWhateverTheAttempt() {
+        // Not the event's fault: no attempt is spent, not even the last one.
+        for attempt in [1, 4, 9] {
+            #expect(DeliveryDecision.decide(.failed(.databaseUnavailable, message: "connection refused"), attempt: attempt, consumer: consumer)
+                == .waitForDatabase)
+        }
+    }
+
     @Test func permanentFailuresDeadLetterAtOnce() {
         #expect(DeliveryDecision.decide(.failed(.permanent, message: "undecodable"), attempt: 1, consumer: consumer)
             == .deadLetter(queue: "billing.lifecycle.dead", attempts: 1, error: "undecodable"))

@@ -271,6 +271,33 @@ extension Integration {
             }
         }
 
+        /// PostgreSQL stops while deliveries are inside handlers and more wait in the queue. Before,
+        /// each failed attempt went to a retry queue and, the outage lasting, to the dead letters.
+        @Test func aDatabaseOutageHoldsDeliveriesAndSpendsNoAttempt() async throws {
+            let handler = RecordingHandler(delay: .milliseconds(300))
+            try await RunnerHarness.run(consumer: RunnerHarness.consumer(maxAttempts: 2), handlers: [handler]) { (harness) async throws -> Void in
+                let ids = (0..<40).map { "evt_outage_\($0)" }
+                for id in ids { try await harness.publish(id: id) }
+                #expect(try await eventually { handler.calls.load(ordering: .relaxed) >= 4 })
+                try TestServers.postgres("stop")
+                do {
+                    try await Task.sleep(for: .seconds(6))
+                    #expect(harness.metric("database_waits") > 0)
+                    #expect(harness.metric("retried") == 0)
+                    #expect(try await harness.deadLetterCount() == 0)
+                } catch {
+                    try TestServers.postgres("start")
+                    throw error
+                }
+                try TestServers.postgres("start")
+                #expect(try await eventually(timeout: .seconds(30)) { harness.metric("processed") + harness.metric("duplicates") >= ids.count })
+                for id in ids { #expect(try await harness.effects(id) == 1, "\(id)") }
+                #expect(harness.metric("retried") == 0)
+                #expect(harness.metric("dead_lettered") == 0)
+                #expect(try await harness.deadLetterCount() == 0)
+            }
+        }
+
         @Test func listingLeavesTheQueueAsItWasAndReplayAfterAFixProcessesEachOnce() async throws {
             let handler = RecordingHandler(.failPermanently)
             try await RunnerHarness.run(consumer: RunnerHarness.consumer(), handlers: [handler]) { (harness) async throws -> Void in

@@ -45,6 +45,11 @@ enum TestServers {
         try run(servicesScript, ["ctl"] + arguments)
     }
 
+    /// Runs `deploy/local/services.sh postgres ACTION` (`stop`, `start`, `restart`).
+    static func postgres(_ action: String) throws {
+        try run(servicesScript, ["postgres", action])
+    }
+
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
         let result = try runCapturing(executable, arguments, environment: environment)
@@ -54,23 +59,49 @@ enum TestServers {
         return result.stdout
     }
 
-    static func runCapturing(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws
-        -> (status: Int32, stdout: String, stderr: String)
+    /// Runs `executable` to its end (at most `timeout`, then it is killed) and returns its status
+    /// and output. Spawned and reaped here with `posix_spawn` and `waitpid`: Foundation's
+    /// `Process.waitUntilExit` once never returned for a child that had exited (left a zombie,
+    /// the test hung), and a test must never hang.
+    static func runCapturing(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                             timeout: Duration = .seconds(180)) throws -> (status: Int32, stdout: String, stderr: String)
     {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        process.currentDirectoryURL = repositoryRoot
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let outPath = directory.appendingPathComponent("stdout").path
+        let errPath = directory.appendingPathComponent("stderr").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let environment = (environment ?? ProcessInfo.processInfo.environment).map { "\($0.key)=\($0.value)" }
+        // `env --chdir` starts it in the repository (where `consumers/` and `config/` are found).
+        let argv = (["/usr/bin/env", "--chdir=\(repositoryRoot.path)", executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        guard spawned == 0 else { throw TestFailure("cannot start \(executable): \(String(cString: strerror(spawned)))") }
+        let deadline = ContinuousClock.now + timeout
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 && errno != EINTR { throw TestFailure("waitpid \(executable): \(String(cString: strerror(errno)))") }
+            if ContinuousClock.now >= deadline {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                throw TestFailure("\(executable) \(arguments.joined(separator: " ")) ran longer than \(timeout); killed")
+            }
+            usleep(20_000)
+        }
+        let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return (exitStatus, stdout, stderr)
     }
 
     /// The `billing` executable built beside the test bundle.

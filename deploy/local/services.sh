@@ -12,6 +12,9 @@
 #             eval "$(deploy/local/services.sh env)"
 #   ctl ...   rabbitmqctl -n billing@localhost ... against the project broker
 #   psql ...  psql as user billing on database billing of the project cluster
+#   postgres stop|start|restart   stop or start PostgreSQL alone (fault tests);
+#             stop is `pg_ctl stop -m fast`
+#   rabbitmq-pid  print the broker's OS process id (fault tests: kill -STOP, kill -9)
 #
 # Everything (data, logs, pid files, Erlang cookie) lives in the git-ignored
 # <repo>/.local/services/. The system clusters (/var/lib/rabbitmq,
@@ -610,6 +613,21 @@ cmd_env() {
   print_env
 }
 
+cmd_postgres() {
+  take_lock
+  case "${1:-}" in
+    stop) pg_down ;;
+    start) pg_up ;;
+    restart) pg_down && pg_up ;;  # pg_ctl stop -m fast, then start with our settings
+    *) die "usage: $0 postgres stop|start|restart" ;;
+  esac
+}
+
+cmd_rabbitmq_pid() {
+  [[ -s $RMQ_PID_FILE ]] || die "no broker pid file ($RMQ_PID_FILE): is it running?"
+  cat "$RMQ_PID_FILE"
+}
+
 cmd_psql() {
   choose_pg_base quiet
   find_pg_bin
@@ -617,7 +635,7 @@ cmd_psql() {
 }
 
 usage() {
-  echo "usage: $0 up | down [--purge] | status | env | ctl ARGS... | psql ARGS..." >&2
+  echo "usage: $0 up | down [--purge] | status | env | ctl ARGS... | psql ARGS... | postgres stop|start|restart | rabbitmq-pid" >&2
   exit 2
 }
 
@@ -632,6 +650,8 @@ main() {
     env) cmd_env ;;
     ctl) rmqctl "$@" ;;
     psql) cmd_psql "$@" ;;
+    postgres) cmd_postgres "$@" ;;
+    rabbitmq-pid) cmd_rabbitmq_pid ;;
     -h | --help | help) usage ;;
     *) usage ;;
   esac

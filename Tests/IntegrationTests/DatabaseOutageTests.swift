@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Storage
+import Synchronization
+import Testing
+
+extension Integration {
+    /// What the database client does when PostgreSQL goes away under it.
+    @Suite("Database outages")
+    struct DatabaseOutageTests {
+        /// postgres-nio 1.33.2 dropped the failed write of a query on a connection the server had
+        /// closed, and the query never returned (see Vendor/postgres-nio/PATCHES.md). The query
+        /// runs in a task of its own so that, were it to hang again, this test fails instead.
+        @Test func aQueryOnAConnectionTheServerClosedFailsAtOnce() async throws {
+            let logger = TestServers.logger
+            try await Database.withDatabase(configuration: TestServers.database, logger: logger) { database in
+                let outcome = Outcome()
+                do {
+                    try await database.client.withConnection { connection in
+                        try await connection.query("SELECT 1", logger: logger)
+                        try TestServers.postgres("stop")
+                        #expect(try await eventually { connection.isClosed })
+                        let query = Task {
+                            do {
+                                try await connection.query("SELECT 2", logger: logger)
+                                outcome.value.withLock { $0 = "answered" }
+                            } catch {
+                                outcome.value.withLock { $0 = "failed: \(String(reflecting: error))" }
+                            }
+                        }
+                        let finished = try await eventually(timeout: .seconds(5)) { outcome.value.withLock { $0 } != nil }
+                        #expect(finished, "the query on the closed connection neither answered nor failed within 5 s")
+                        if !finished { query.cancel() }
+                    }
+                } catch {
+                    try TestServers.postgres("start")
+                    throw error
+                }
+                try TestServers.postgres("start")
+                let result = try #require(outcome.value.withLock { $0 })
+                #expect(result.hasPrefix("failed"), "\(result)")
+                // The pool replaces the connection: the next lease works.
+                #expect(try await database.isReachable(logger: logger, timeout: .seconds(10)))
+            }
+        }
+    }
+}
+
+/// What a query in a task of its own came to.
+private final class Outcome: Sendable {
+    let value = Mutex<String?>(nil)
+}
