@@ -19,6 +19,7 @@ public final class AMQPConnection: Service, Sendable {
     private let queue = CommandQueue()
     private let status = ConnectionStatus()
     private let watchdog = WriteWatchdog()
+    private let publishWaiters = PublishWaiters()
     private let nextConsumerID = Atomic<Int>(0)
     /// Messages handed to the thread and not yet confirmed or failed.
     private let inFlight = Atomic<Int>(0)
@@ -37,11 +38,15 @@ public final class AMQPConnection: Service, Sendable {
             await withTaskCancellationHandler {
                 await withTaskGroup(of: Void.self) { group in
                     // Checks the thread's blocking steps against their deadlines (see WriteWatchdog).
+                    // and fails publishes whose confirm is overdue (see PublishWaiters).
                     let watchdog = self.watchdog
+                    let publishWaiters = self.publishWaiters
+                    let timeout = configuration.confirmTimeout
                     group.addTask {
                         while !Task.isCancelled {
                             try? await Task.sleep(for: .milliseconds(100))
                             watchdog.check(now: .now)
+                            publishWaiters.expire(now: .now, timeout: timeout)
                         }
                     }
                     await self.runThread()
@@ -162,7 +167,7 @@ public final class AMQPConnection: Service, Sendable {
         }
         defer { inFlight.subtract(messages.count, ordering: .relaxed) }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            queue.enqueue(.publish(messages, continuation))
+            queue.enqueue(.publish(messages, publishWaiters.register(continuation, timeout: configuration.confirmTimeout)))
         }
     }
 

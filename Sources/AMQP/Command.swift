@@ -3,7 +3,7 @@ import Synchronization
 
 /// Work handed from Swift concurrency to the connection's own thread.
 enum Command: Sendable {
-    case publish([AMQPMessage], CheckedContinuation<Void, any Error>)
+    case publish([AMQPMessage], PublishWaiter)
     case settle(DeliverySettler, tags: [UInt64], Settlement, CheckedContinuation<Void, any Error>)
     case consume(ConsumerRegistration, CheckedContinuation<Void, any Error>)
     case cancelConsumer(id: Int)

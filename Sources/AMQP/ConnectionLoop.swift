@@ -13,7 +13,7 @@ final class ConnectionLoop {
     private var logger: Logger
 
     private var live: LiveConnection?
-    private var confirms = ConfirmTracker<CheckedContinuation<Void, any Error>>()
+    private var confirms = ConfirmTracker<PublishWaiter>()
     private var publishChannelReady = false
     private var consumers: [Int: ConsumerState] = [:]
     private var serialBase: UInt64 = 0
@@ -109,6 +109,9 @@ final class ConnectionLoop {
         status.disconnected(reason)
         for waiter in confirms.removeAll() { waiter.resume(throwing: AMQPError.connectionLost(reason: reason)) }
         for id in consumers.keys { consumers[id]?.channel = nil }
+        // What is queued would otherwise wait for the next connect, which a frozen broker holds
+        // for the whole connect timeout.
+        failQueuedCommands(.connectionLost(reason: reason))
     }
 
     /// Runs `body` (which may block inside librabbitmq) under the watchdog: if it is not done
@@ -167,7 +170,7 @@ final class ConnectionLoop {
         }
     }
 
-    private func publish(_ messages: [AMQPMessage], _ continuation: CheckedContinuation<Void, any Error>, on live: LiveConnection) {
+    private func publish(_ messages: [AMQPMessage], _ continuation: PublishWaiter, on live: LiveConnection) {
         guard !messages.isEmpty else { return continuation.resume() }
         let channel = LiveConnection.publishChannel
         if !publishChannelReady {
@@ -374,7 +377,7 @@ final class ConnectionLoop {
         consumer.registration.deliveries.yield(delivery)
     }
 
-    private func resume(_ settled: ConfirmTracker<CheckedContinuation<Void, any Error>>.Settled) {
+    private func resume(_ settled: ConfirmTracker<PublishWaiter>.Settled) {
         switch settled.failure {
         case nil: settled.waiter.resume()
         case .nacked: settled.waiter.resume(throwing: AMQPError.nacked)
