@@ -9,7 +9,7 @@ extension PostgresClient {
         await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 do {
-                    try await self.query("SELECT 1", logger: logger)
+                    _ = try await self.query("SELECT 1", logger: logger).collect()  // errors surface with the rows
                     return true
                 } catch {
                     return false

@@ -195,7 +195,7 @@ extension PostgresConnection {
                 triggerCopy: continuation,
                 logger: logger
             )
-            self.channel.write(HandlerTask.extendedQuery(context), promise: nil)
+            self.write(HandlerTask.extendedQuery(context))  // billing patch: see PATCHES.md
         }
 
         do {

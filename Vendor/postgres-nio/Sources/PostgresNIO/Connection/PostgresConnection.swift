@@ -298,7 +298,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Writes `task` and, when the write fails (the channel is already closed, for example after the
     /// server ended the connection), fails the task's own promise. Billing patch: upstream wrote
     /// with `promise: nil`, so the write's failure was dropped and the caller awaited forever.
-    private func write(_ task: HandlerTask) {
+    func write(_ task: HandlerTask) {
         let written = self.channel.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenFailure { error in
             task.failWithError(.clientClosedConnection(underlying: error))

@@ -395,7 +395,7 @@ public final class PostgresClient: Sendable, ServiceLifecycle.Service {
                 promise: promise
             )
 
-            connection.channel.write(HandlerTask.extendedQuery(context), promise: nil)
+            connection.write(HandlerTask.extendedQuery(context))  // billing patch: see PATCHES.md
 
             promise.futureResult.whenFailure { _ in
                 lease.release()
@@ -437,7 +437,7 @@ public final class PostgresClient: Sendable, ServiceLifecycle.Service {
                 logger: logger,
                 promise: promise
             ))
-            connection.channel.write(task, promise: nil)
+            connection.write(task)  // billing patch: see PATCHES.md
 
             promise.futureResult.whenFailure { _ in
                 lease.release()
