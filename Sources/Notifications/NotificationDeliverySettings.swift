@@ -9,6 +9,12 @@ public struct NotificationDeliverySettings: Sendable, Equatable {
     public var smtp: SMTPSettings?
     /// How long a tenant's webhook endpoint has to answer.
     public var webhookTimeout: Duration
+    /// Allow `http` and private, loopback and link-local webhook addresses
+    /// (`BILLING_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true`): for local development and tests only.
+    public var allowPrivateWebhookNetworks: Bool = false
+
+    /// The rules tenant webhook URLs are held to.
+    package var webhookPolicy: WebhookURLPolicy { WebhookURLPolicy(allowPrivateNetworks: allowPrivateWebhookNetworks) }
 
     /// How long a claimed outbox row is protected from other senders: longer than the longest
     /// send these settings allow (SMTP connect plus transfer, or the webhook timeout), plus a

@@ -35,7 +35,7 @@ public struct NotificationRuntime: Sendable {
         let settings = try NotificationSettingsFile.load(path: delivery.file)
         let templates = try NotificationTemplates(directory: settings.templatesDirectory)
         var runtime = NotificationRuntime(settings: settings, templates: templates, mailer: delivery.smtp.map(SMTPMailer.init(settings:)),
-                                          webhooks: WebhookSender(timeout: delivery.webhookTimeout, logger: logger), database: database,
+                                          webhooks: WebhookSender(timeout: delivery.webhookTimeout, policy: delivery.webhookPolicy, logger: logger), database: database,
                                           logger: logger)
         runtime.claimLease = delivery.claimLease
         return runtime

@@ -162,7 +162,8 @@ public struct EnvironmentReader: Sendable {
     /// `BILLING_SMTP_CA_FILE`, `BILLING_SMTP_TIMEOUT_MS` (default 30000). With a password, TLS is
     /// `required` by default, and `none` or `opportunistic` (which a man in the middle can strip)
     /// are refused unless `BILLING_SMTP_ALLOW_INSECURE_AUTH=true`;
-    /// `BILLING_SMTP_CONNECTIONS` (default 4); `BILLING_WEBHOOK_TIMEOUT_MS` (default 10000).
+    /// `BILLING_SMTP_CONNECTIONS` (default 4); `BILLING_WEBHOOK_TIMEOUT_MS` (default 10000);
+    /// `BILLING_WEBHOOK_ALLOW_PRIVATE_NETWORKS` (`true` or `false`, default false).
     func notifications() throws(ConfigurationError) -> NotificationDeliverySettings {
         var smtp: SMTPSettings?
         if let url = optional("BILLING_SMTP_URL") {
@@ -186,9 +187,15 @@ public struct EnvironmentReader: Sendable {
                                 timeout: .milliseconds(try integer("BILLING_SMTP_TIMEOUT_MS", default: 30_000, range: 100...600_000)),
                                 connections: try integer("BILLING_SMTP_CONNECTIONS", default: 4, range: 1...64))
         }
-        return NotificationDeliverySettings(
+        var settings = NotificationDeliverySettings(
             file: optional("BILLING_NOTIFICATIONS_FILE") ?? "config/notifications.yaml", smtp: smtp,
             webhookTimeout: .milliseconds(try integer("BILLING_WEBHOOK_TIMEOUT_MS", default: 10_000, range: 100...120_000)))
+        switch optional("BILLING_WEBHOOK_ALLOW_PRIVATE_NETWORKS") {
+        case nil, "false": break
+        case "true": settings.allowPrivateWebhookNetworks = true
+        default: throw .invalid(variable: "BILLING_WEBHOOK_ALLOW_PRIVATE_NETWORKS", reason: "expected true or false")
+        }
+        return settings
     }
 
     /// `BILLING_USAGE_FILE` (default `config/usage.yaml`: meters and the reporter's settings) and

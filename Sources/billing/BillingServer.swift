@@ -57,6 +57,9 @@ struct BillingServer: Sendable {
         var notifications: NotificationRuntime?
         if consumers.contains(where: { $0.name == "notifications" }) {
             notifications = try NotificationRuntime.load(configuration.notifications, database: database.client, logger: logger)
+            if configuration.notifications.allowPrivateWebhookNetworks {
+                logger.warning("BILLING_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true: tenant webhooks may be http and may reach loopback, private and metadata addresses; never in production")
+            }
             if configuration.notifications.smtp == nil {
                 logger.notice("BILLING_SMTP_URL is not set: notification emails are written to the log, not sent")
             }
@@ -78,7 +81,7 @@ struct BillingServer: Sendable {
                 LifecycleRoutes(database: database.client, logger: logger, plans: plans,
                                 dunning: dunning, daySeconds: configuration.dunning.daySeconds),
                 DunningRoutes(database: database.client, logger: logger),
-                NotificationRoutes(database: database.client, logger: logger),
+                NotificationRoutes(database: database.client, webhookPolicy: configuration.notifications.webhookPolicy, logger: logger),
                 UsageRoutes(database: database.client, plans: plans, logger: logger),
             ],
             logger: logger)

@@ -31,7 +31,10 @@ struct NotificationHarness {
     static let templates = try! NotificationTemplates(directory: settings.templatesDirectory)
     static let plans = try! PlanCatalogFile.load(path: TestServers.repositoryRoot.appendingPathComponent("config/plans.yaml").path)
 
+    /// The receivers of these tests listen on loopback, so private networks are allowed unless
+    /// a test asks for the production `webhookPolicy`.
     static func run(smtp: SMTPSettings?, claimLease: Duration = .seconds(120), contacts: [String: [String]]? = nil,
+                    webhookPolicy: WebhookURLPolicy = WebhookURLPolicy(allowPrivateNetworks: true),
                     _ body: (NotificationHarness) async throws -> Void) async throws {
         let logger = TestServers.logger
         try await Database.withDatabase(configuration: TestServers.database, logger: logger) { database in
@@ -39,7 +42,7 @@ struct NotificationHarness {
             let registry = PrometheusCollectorRegistry()
             let tenant = TestServers.unique("tenant_notify")
             let handler = NotificationHandler(settings: settings, templates: templates, plans: plans, database: database.client,
-                                              mailer: smtp.map(SMTPMailer.init(settings:)), webhooks: WebhookSender(timeout: .seconds(5), logger: logger),
+                                              mailer: smtp.map(SMTPMailer.init(settings:)), webhooks: WebhookSender(timeout: .seconds(5), policy: webhookPolicy, logger: logger),
                                               registry: registry, logger: logger, claimLease: claimLease)
             let harness = NotificationHarness(database: database, registry: registry, handler: handler,
                                               tenant: tenant)
@@ -297,6 +300,27 @@ extension Integration {
                 let row = try #require(try await harness.rows(key).first)
                 #expect(row.status == .failed)
                 #expect(row.lastError?.hasPrefix("HTTP 410") == true)
+            }
+        }
+
+        /// An endpoint that reached the database pointing at this machine (stored before the
+        /// policy, or a name that has since been re-pointed: DNS rebinding) is refused when the
+        /// delivery connects, and the receiver listening there gets nothing.
+        @Test func aWebhookToAPrivateAddressIsRefusedAtConnectTime() async throws {
+            let secret = StandardWebhookSignature.newSecret()
+            let receiver = try WebhookReceiver(secret: secret)
+            try await NotificationHarness.run(smtp: nil, contacts: [:], webhookPolicy: WebhookURLPolicy()) { (harness) async throws -> Void in
+                for (index, url) in [receiver.url(), receiver.url().replacingOccurrences(of: "http://127.0.0.1", with: "https://localhost")].enumerated() {
+                    try await harness.outbox { try await $0.setWebhookEndpoint(WebhookEndpointRecord(tenantID: harness.tenant, url: url, secret: secret)) }
+                    let key = "dc_in_private\(index):notify-d0"
+                    _ = try await harness.handler.handle(harness.request(key: key, roles: ["billing"]), logger: harness.logger)
+                    let row = try #require(try await harness.rows(key).first)
+                    #expect(row.status == .failed, "\(url)")
+                    #expect(row.lastError == (index == 0 ? "the webhook URL must be https"
+                        : "the webhook host resolves to 127.0.0.1, which is not a public address (loopback, private, link-local, multicast and metadata addresses are refused)")
+                        || row.lastError?.contains("::1") == true, "\(row.lastError ?? "")")
+                }
+                #expect(try receiver.requests().isEmpty)
             }
         }
 

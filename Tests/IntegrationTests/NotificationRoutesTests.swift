@@ -38,15 +38,25 @@ extension Integration {
                 try await Application(router: intake.makeRouter()).test(.router) { (client) async throws -> Void in
                     let path = "/v1/tenants/\(harness.tenant)/notification-webhook"
                     #expect(try await call(client, .get, path).status == .notFound)
-                    #expect(try await call(client, .put, path, body: #"{"url":"ftp://x"}"#).json["reason"] as? String == "url must be an http(s) URL")
-                    #expect(try await call(client, .put, path, body: #"{"url":"https://a.example/h","secret":"whsec_c2hvcnQ="}"#).status == .badRequest)
+                    #expect(try await call(client, .put, path, body: #"{"url":"ftp://x"}"#).json["reason"] as? String
+                        == "url refused: the webhook URL must be https")
+                    #expect(try await call(client, .put, path, body: #"{"url":"http://93.184.215.14/h"}"#).json["reason"] as? String
+                        == "url refused: the webhook URL must be https")
+                    for url in ["https://127.0.0.1/h", "https://169.254.169.254/latest/meta-data", "https://[::1]/h", "https://10.1.2.3/h",
+                                "https://[::ffff:192.168.0.1]/h", "https://localhost/h"] {
+                        let refused = try await call(client, .put, path, body: #"{"url":"\#(url)"}"#)
+                        #expect(refused.status == .badRequest, "\(url)")
+                        #expect((refused.json["reason"] as? String)?.contains("not a public address") == true, "\(url): \(refused.json)")
+                    }
+                    #expect(try await call(client, .put, path, body: #"{"url":"https://93.184.215.14/h","secret":"whsec_c2hvcnQ="}"#).status == .badRequest)
                     #expect(try await call(client, .put, path, body: "not json").status == .badRequest)
-                    let set = try await call(client, .put, path, body: #"{"url":"https://acme.example/hooks"}"#)
+                    // An address literal: the test machine resolves no public name.
+                    let set = try await call(client, .put, path, body: #"{"url":"https://93.184.215.14/hooks"}"#)
                     #expect(set.status == .ok)
                     let secret = try #require(set.json["secret"] as? String)
                     #expect(StandardWebhookSignature.key(secret: secret)?.count == 32)
                     let read = try await call(client, .get, path)
-                    #expect(read.json["url"] as? String == "https://acme.example/hooks")
+                    #expect(read.json["url"] as? String == "https://93.184.215.14/hooks")
                     #expect(read.json["secret"] == nil, "the secret is shown once, when set")
                     #expect(try await harness.outbox { try await $0.webhookEndpoint(tenantID: harness.tenant) }?.secret == secret)
                     #expect(try await call(client, .delete, path).status == .ok)

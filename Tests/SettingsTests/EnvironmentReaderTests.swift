@@ -116,4 +116,13 @@ struct ConfigurationTests {
             #expect(!printed.contains(secret), "\(secret) leaked")
         }
     }
+
+    @Test func privateWebhookNetworksAreOffUnlessAskedFor() throws {
+        var environment = Self.complete
+        #expect(try ServeConfiguration(environment: EnvironmentReader(environment)).notifications.allowPrivateWebhookNetworks == false)
+        environment["BILLING_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = "true"
+        #expect(try ServeConfiguration(environment: EnvironmentReader(environment)).notifications.allowPrivateWebhookNetworks)
+        environment["BILLING_WEBHOOK_ALLOW_PRIVATE_NETWORKS"] = "yes"
+        #expect(throws: ConfigurationError.self) { try ServeConfiguration(environment: EnvironmentReader(environment)) }
+    }
 }

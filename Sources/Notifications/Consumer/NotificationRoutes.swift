@@ -11,16 +11,19 @@ import Storage
 ///   tenant's notifications, newest first, with status, attempts, last error and the
 ///   receiving server's answer.
 /// - `PUT /v1/tenants/{tenant_id}/notification-webhook` with `{"url": "https://…"}` (and
-///   optionally `"secret": "whsec_…"`): sets the tenant's endpoint; answers with the secret
+///   optionally `"secret": "whsec_…"`): sets the tenant's endpoint (https, to a public
+///   address: see ``WebhookURLPolicy``); answers with the secret
 ///   deliveries are signed with (a new one unless given).
 /// - `GET` the same path: the endpoint, without its secret. `DELETE`: removes it.
 public struct NotificationRoutes: OperatorRouteProvider {
     let database: PostgresClient
+    let webhookPolicy: WebhookURLPolicy
     let logger: Logger
 
-    /// Routes reading and writing through `database`.
-    public init(database: PostgresClient, logger: Logger) {
+    /// Routes reading and writing through `database`; endpoints are held to `webhookPolicy`.
+    package init(database: PostgresClient, webhookPolicy: WebhookURLPolicy = WebhookURLPolicy(), logger: Logger) {
         self.database = database
+        self.webhookPolicy = webhookPolicy
         self.logger = logger
     }
 
@@ -77,8 +80,11 @@ public struct NotificationRoutes: OperatorRouteProvider {
     }
 
     func setEndpoint(tenantID: String, body: EndpointBody) async throws -> EndpointAnswer {
-        guard let url = URL(string: body.url), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw OperatorError.badRequest("url must be an http(s) URL")
+        // Checked now on the URL and the addresses its host has, and again at every delivery.
+        do {
+            _ = try await webhookPolicy.resolve(try webhookPolicy.target(of: body.url), timeout: .seconds(5))
+        } catch let refusal as WebhookURLRefusal {
+            throw OperatorError.badRequest("url refused: \(refusal)")
         }
         let secret = body.secret ?? StandardWebhookSignature.newSecret()
         guard let key = StandardWebhookSignature.key(secret: secret), secret.hasPrefix("whsec_"), key.count >= 24 else {

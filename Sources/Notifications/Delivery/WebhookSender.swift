@@ -5,15 +5,17 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// POSTs signed JSON to tenants' webhook endpoints.
+/// POSTs signed JSON to tenants' webhook endpoints: only where ``WebhookURLPolicy`` allows,
+/// connecting to the very address it checked, and following no redirect (a redirect could send
+/// the request where the policy would not).
 package struct WebhookSender: Sendable {
-    let httpClient: HTTPClient
     let timeout: Duration
+    let policy: WebhookURLPolicy
     let logger: Logger
 
-    package init(httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10), logger: Logger) {
-        self.httpClient = httpClient
+    package init(timeout: Duration = .seconds(10), policy: WebhookURLPolicy = WebhookURLPolicy(), logger: Logger) {
         self.timeout = timeout
+        self.policy = policy
         self.logger = logger
     }
 
@@ -26,6 +28,33 @@ package struct WebhookSender: Sendable {
         guard let key = StandardWebhookSignature.key(secret: secret) else {
             return .permanent("the tenant's webhook secret is not whsec_<base64>; set the endpoint again")
         }
+        let target: WebhookTarget
+        let address: String
+        do {
+            target = try policy.target(of: url)
+            address = try await policy.resolve(target, timeout: timeout)
+        } catch WebhookURLRefusal.lookupTimedOut {
+            return .transient(WebhookURLRefusal.lookupTimedOut.description)
+        } catch WebhookURLRefusal.unresolvable {
+            return .transient(WebhookURLRefusal.unresolvable.description)  // DNS may be failing for a while
+        } catch let refusal as WebhookURLRefusal {
+            logger.warning("tenant webhook refused", metadata: ["reason": "\(refusal)"])
+            return .permanent(refusal.description)
+        } catch {
+            return .transient("webhook host lookup failed: \(error)")
+        }
+        // One client per delivery, pinned to the checked address (`dnsOverride` connects there
+        // and still verifies the certificate against the host name).
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        if address != target.host { configuration.dnsOverride = [target.host: address] }
+        let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let outcome = await send(request: url, key: key, id: id, timestamp: timestamp, body: body, with: httpClient)
+        try? await httpClient.shutdown()
+        return outcome
+    }
+
+    private func send(request url: String, key: [UInt8], id: String, timestamp: Int64, body: [UInt8],
+                      with httpClient: HTTPClient) async -> DeliveryOutcome {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
