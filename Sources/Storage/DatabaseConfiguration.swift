@@ -4,8 +4,11 @@ import PostgresNIO
 
 /// Where the database is: parsed once from `postgres://user:password@host:port/database`.
 ///
-/// `?sslmode=disable|prefer|require` picks TLS (default `disable`, as the local cluster is on
-/// loopback). The password never appears in ``redactedDescription`` or in errors.
+/// `?sslmode=` picks TLS with libpq's meanings: `disable` (the default, for the local cluster
+/// on loopback), `prefer`, `require` (encrypted, the certificate not checked), `verify-ca` (the
+/// chain checked) and `verify-full` (chain and host name: use it in production), with
+/// `sslrootcert=/path/ca.pem` for a private CA. The password never appears in
+/// ``redactedDescription`` or in errors.
 public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     /// The server's host name or address.
     public var host: String
@@ -17,8 +20,14 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
     public var password: String?
     /// The database name.
     public var database: String
-    /// `disable`, `prefer` or `require`.
+    /// `disable`, `prefer`, `require`, `verify-ca` or `verify-full`.
     public var sslMode: String
+    /// The CA certificates (PEM) that sign the server's certificate (`sslrootcert`); the
+    /// system's trust store when nil.
+    public var rootCertificatePath: String?
+
+    /// The TLS modes, as libpq names them.
+    static let sslModes = ["disable", "prefer", "require", "verify-ca", "verify-full"]
     /// Connections the pool may open at most.
     public var maximumConnections: Int
     /// How long opening a connection may take (`connect_timeout`, seconds, as libpq names it).
@@ -56,10 +65,15 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
-                guard let mode = item.value, ["disable", "prefer", "require"].contains(mode) else {
-                    throw .invalidURL(reason: "sslmode must be disable, prefer or require")
+                guard let mode = item.value, Self.sslModes.contains(mode) else {
+                    throw .invalidURL(reason: "sslmode must be disable, prefer, require, verify-ca or verify-full")
                 }
                 sslMode = mode
+            case "sslrootcert":
+                guard let path = item.value, FileManager.default.isReadableFile(atPath: path) else {
+                    throw .invalidURL(reason: "sslrootcert must name a readable PEM file")
+                }
+                rootCertificatePath = path
             case "max_connections":
                 guard let value = item.value.flatMap(Int.init), value > 0 else { throw .invalidURL(reason: "max_connections must be > 0") }
                 maximumConnections = value
@@ -92,10 +106,22 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         return copy
     }
 
+    /// The TLS client settings of `sslMode`: what libpq's mode of that name checks.
+    var tlsConfiguration: TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch sslMode {
+        case "verify-full": tls.certificateVerification = .fullVerification
+        case "verify-ca": tls.certificateVerification = .noHostnameVerification
+        default: tls.certificateVerification = .none  // prefer, require: encrypted, not authenticated
+        }
+        if let rootCertificatePath { tls.trustRoots = .file(rootCertificatePath) }
+        return tls
+    }
+
     var clientConfiguration: PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS = switch sslMode {
-        case "require": .require(.makeClientConfiguration())
-        case "prefer": .prefer(.makeClientConfiguration())
+        case "require", "verify-ca", "verify-full": .require(tlsConfiguration)
+        case "prefer": .prefer(tlsConfiguration)
         default: .disable
         }
         var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password,

@@ -23,4 +23,16 @@ struct DatabaseConfigurationTests {
             "\(error)".contains(query.split(separator: "=")[0]) && !"\(error)".contains("topsecret")
         }
     }
+
+    @Test func sslModesCheckWhatLibpqsModesOfTheSameNameCheck() throws {
+        let base = "postgres://billing:pw@db.internal:5432/billing"
+        #expect(try DatabaseConfiguration(url: base).sslMode == "disable")
+        #expect(try DatabaseConfiguration(url: base + "?sslmode=require").tlsConfiguration.certificateVerification == .none)
+        #expect(try DatabaseConfiguration(url: base + "?sslmode=verify-ca").tlsConfiguration.certificateVerification == .noHostnameVerification)
+        let full = try DatabaseConfiguration(url: base + "?sslmode=verify-full&sslrootcert=/etc/hostname")
+        #expect(full.tlsConfiguration.certificateVerification == .fullVerification)
+        #expect(full.rootCertificatePath == "/etc/hostname")
+        #expect(throws: StorageError.self) { try DatabaseConfiguration(url: base + "?sslmode=verify") }
+        #expect(throws: StorageError.self) { try DatabaseConfiguration(url: base + "?sslmode=verify-full&sslrootcert=/no/such/ca.pem") }
+    }
 }

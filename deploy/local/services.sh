@@ -468,10 +468,19 @@ start_pg() {
     die "port $PG_PORT is used by another process (another checkout?); set BILLING_POSTGRES_PORT"
   fi
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT (log: $PG_LOG)"
+  # TLS with the same throw-away CA as the broker (sslmode=verify-full is tested against it);
+  # PostgreSQL wants its key readable by its own user only.
+  write_tls_files
+  local tls_dir="$PG_BASE/tls"
+  mkdir -p "$tls_dir"
+  cp "$RMQ_TLS_DIR/server.pem" "$tls_dir/server.pem"
+  cp "$RMQ_TLS_DIR/server.key" "$tls_dir/server.key"
+  chmod 600 "$tls_dir/server.key"
+  if is_root; then chown -R postgres "$tls_dir"; fi
   # Settings go on the command line (not postgresql.conf) so that a changed
   # BILLING_POSTGRES_PORT takes effect on the next start.
   as_pg "$PG_BIN/pg_ctl" start -D "$PGDATA" -l "$PG_LOG" -w -t "$READY_TIMEOUT" \
-    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories='$PG_SOCKET_DIR' -c fsync=on" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories='$PG_SOCKET_DIR' -c fsync=on -c ssl=on -c ssl_cert_file='$tls_dir/server.pem' -c ssl_key_file='$tls_dir/server.key'" \
     >&2 9>&- || true # readiness is judged below, with the log on failure
 }
 
