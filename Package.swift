@@ -204,7 +204,7 @@ let package = Package(
         ]),
         .testTarget(name: "NotificationsTests", dependencies: ["Messages", "Notifications", "BillingCore", "Storage", "ConfigurationFiles", "ConsumerRuntime", "Dunning", "Usage"]),
         .testTarget(name: "LifecycleTests", dependencies: ["Messages", "Lifecycle", "BillingCore", "Storage", "Stripe", "StripeFixtures", "ConfigurationFiles", "ConsumerRuntime"]),
-        .testTarget(name: "DunningTests", dependencies: ["Messages", "Dunning", "BillingCore", "ConfigurationFiles", "ConsumerRuntime"]),
+        .testTarget(name: "DunningTests", dependencies: ["Messages", "Dunning", "BillingCore", "ConfigurationFiles", "ConsumerRuntime", "Storage"]),
         .testTarget(name: "UsageTests", dependencies: ["Messages", "Usage", "BillingCore", "Storage", "ConfigurationFiles", "ConsumerRuntime"]),
         .testTarget(name: "SettingsTests", dependencies: ["Settings", "Intake"]),
         // The rules of docs/ARCHITECTURE.md that a reader of the sources can check.

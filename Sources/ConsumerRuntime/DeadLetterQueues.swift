@@ -23,32 +23,51 @@ public struct DeadLetterQueues: Sendable {
         self.now = now
     }
 
-    /// Every dead letter of `consumer`, left in place.
+    /// Every dead letter of `consumer`, left in place. Holds them all: for a queue of any size
+    /// use ``forEach(_:_:)``.
     public func list(_ consumer: ConsumerDefinition) async throws -> [DeadLetter] {
-        try await withEveryMessage(of: consumer) { delivery in
-            (DeadLetter(consumer: consumer.name, delivery: delivery), keep: true)
-        }.map(\.0)
+        var letters: [DeadLetter] = []
+        try await forEach(consumer) { letters.append($0) }
+        return letters
     }
 
-    /// Replays the matching dead letters of `consumer` to its queue with attempts reset.
-    /// With `dryRun`, only says which it would replay.
+    /// Hands each dead letter of `consumer` to `body` as it is read, keeping none, and leaves
+    /// them all in place; returns how many there were. Memory stays flat whatever the queue's
+    /// length (the broker holds the messages, this process one delivery tag at a time).
+    @discardableResult
+    public func forEach(_ consumer: ConsumerDefinition, _ body: (DeadLetter) async throws -> Void) async throws -> Int {
+        try await withEveryMessage(of: consumer) { delivery in
+            try await body(DeadLetter(consumer: consumer.name, delivery: delivery))
+            return (false, keep: true)
+        }.examined
+    }
+
+    /// Replays the matching dead letters of `consumer` to its queue with attempts reset, one at a
+    /// time (each acked only after its copy is confirmed), telling `replayedOne` each id as it
+    /// goes. With `dryRun`, only says which it would replay.
     public func replay(_ consumer: ConsumerDefinition, filter: ReplayFilter, dryRun: Bool,
-                       progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ReplayResult {
+                       progress: @Sendable (Int, Int) -> Void = { _, _ in },
+                       replayedOne: (String) -> Void = { _ in }) async throws -> ReplayResult {
         var replayed: [String] = []
+        var replayedCount = 0
         var examined = 0
         let total = try await connection.inspectQueue(consumer.deadLetterQueue).messageCount
-        let outcomes = try await withEveryMessage(of: consumer) { delivery in
+        let outcome = try await withEveryMessage(of: consumer) { delivery in
             examined += 1
             if examined % 1000 == 0 { progress(examined, Int(total)) }
-            guard filter.matches(delivery), replayed.count < (filter.limit ?? .max) else { return (false, keep: true) }
-            replayed.append(delivery.properties.messageID ?? "(no message id)")
-            if dryRun { return (true, keep: true) }
-            try await connection.publish(replayCopy(of: delivery, to: consumer))
-            try await delivery.ack()
-            return (true, keep: false)
+            guard filter.matches(delivery), replayedCount < (filter.limit ?? .max) else { return (false, keep: true) }
+            let id = delivery.properties.messageID ?? "(no message id)"
+            if !dryRun {
+                try await connection.publish(replayCopy(of: delivery, to: consumer))
+                try await delivery.ack()
+            }
+            replayedCount += 1
+            if replayed.count < ReplayResult.keptIDs { replayed.append(id) }
+            replayedOne(id)
+            return (true, keep: dryRun)
         }
-        return ReplayResult(consumer: consumer.name, examined: outcomes.count, replayed: replayed,
-                            kept: outcomes.filter { !$0.0 || dryRun }.count)
+        return ReplayResult(consumer: consumer.name, examined: outcome.examined, replayed: replayed, replayedCount: replayedCount,
+                            kept: outcome.kept)
     }
 
     /// Deletes every dead letter of `consumer`; returns how many.
@@ -74,18 +93,19 @@ public struct DeadLetterQueues: Sendable {
     }
 
     /// Takes every message present when it starts, one at a time, and puts back all those
-    /// `body` keeps (and, if anything throws, all that were not settled yet).
-    private func withEveryMessage<T>(of consumer: ConsumerDefinition,
-                                     _ body: (AMQPDelivery) async throws -> (T, keep: Bool)) async throws -> [(T, Bool)] {
+    /// `body` keeps (and, if anything throws, all that were not settled yet). Keeps only counts
+    /// and the last kept delivery's tag, so any number of messages takes the same memory.
+    private func withEveryMessage(of consumer: ConsumerDefinition,
+                                  _ body: (AMQPDelivery) async throws -> (Bool, keep: Bool)) async throws -> (examined: Int, kept: Int) {
         let queue = consumer.deadLetterQueue
         let count = try await connection.inspectQueue(queue).messageCount
-        var results: [(T, Bool)] = []
+        var examined = 0
         var lastKept: AMQPDelivery?
         var kept = 0
         do {
-            while results.count < count, let delivery = try await connection.get(queue: queue) {
-                let (value, keep) = try await body(delivery)
-                results.append((value, keep))
+            while examined < count, let delivery = try await connection.get(queue: queue) {
+                let (_, keep) = try await body(delivery)
+                examined += 1
                 if keep {
                     lastKept = delivery
                     kept += 1
@@ -97,7 +117,7 @@ public struct DeadLetterQueues: Sendable {
         }
         try await lastKept?.nack(multiple: true, requeue: true)
         try await waitUntilReady(queue, atLeast: kept)
-        return results
+        return (examined, kept)
     }
 
     /// A quorum queue takes requeued messages back asynchronously; the next command (another

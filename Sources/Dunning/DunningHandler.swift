@@ -299,8 +299,11 @@ public struct DunningHandler: EventHandler {
         if let url = record.hostedInvoiceURL { data["invoice_url"] = .string(url) }
         if let days = suspendAfterDays {
             let opened = Int64(record.openedAt.timeIntervalSince1970)
-            let remaining = (opened + Int64(days) * daySeconds - now) / max(daySeconds, 1)
-            data["days_until_suspension"] = .number(Double(max(remaining, 0)))
+            // Whole days left, rounded up: a notice sent a moment after the case opened still
+            // says 45, not 44 (rounding down did that whenever the handler ran a second late).
+            let day = max(daySeconds, 1)
+            let left = opened + Int64(days) * day - now
+            data["days_until_suspension"] = .number(Double(left <= 0 ? 0 : (left + day - 1) / day))
         }
         return data
     }

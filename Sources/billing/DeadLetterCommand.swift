@@ -42,34 +42,45 @@ struct DeadLetterCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Counts by consumer, type and reason, then one row per message. Leaves the queues as they are.")
+        static let configuration = CommandConfiguration(
+            abstract: "One row per message as it is read, then counts by consumer, type and reason. Leaves the queues as they are.")
         @Option(help: "Only this consumer.") var consumer: String?
         @Option(help: "Only this event type.") var type: String?
-        @Flag(help: "Print JSON.") var json = false
+        @Flag(help: "Print JSON (an array, written as the messages are read).") var json = false
 
         func run() async throws {
-            let letters = try await DeadLetterCommand.withQueues(consumer: consumer) { queues, consumers in
-                var letters: [DeadLetter] = []
-                for consumer in consumers { letters += try await queues.list(consumer) }
-                return letters.filter { type == nil || $0.type == type }
+            // Streams: each message is printed as it is read and not kept, so a queue of a
+            // million takes the memory of one; only the counts per reason kind are kept.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            var groups: [String: Int] = [:]
+            var listed = 0
+            if json { print("[") } else { print("consumer\tid\ttype\tattempts\tfirst failed at\tlast error") }
+            try await DeadLetterCommand.withQueues(consumer: consumer) { queues, consumers in
+                for consumer in consumers {
+                    var examined = 0
+                    try await queues.forEach(consumer) { letter in
+                        examined += 1
+                        if examined % 10_000 == 0 { FileHandle.standardError.write(Data("\(consumer.name): \(examined) read\n".utf8)) }
+                        guard type == nil || letter.type == type else { return }
+                        if json {
+                            print((listed == 0 ? "" : ",\n") + String(decoding: try encoder.encode(letter), as: UTF8.self), terminator: "")
+                        } else {
+                            print("\(letter.consumer)\t\(letter.id)\t\(letter.type)\t\(letter.attempts)\t\(DeadLetterCommand.format(letter.firstFailedAt))\t\(letter.reason)")
+                        }
+                        listed += 1
+                        // Grouped by the reason's kind (ids and numbers taken out), so one cause is one line.
+                        groups["\(letter.consumer)\t\(letter.type)\t\(ReasonKind.of(letter.reason))", default: 0] += 1
+                    }
+                }
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                encoder.dateEncodingStrategy = .iso8601
-                print(String(decoding: try encoder.encode(letters), as: UTF8.self))
+                print(listed == 0 ? "]" : "\n]")
                 return
             }
-            print("\(letters.count) dead-lettered message\(letters.count == 1 ? "" : "s")")
-            // Grouped by the reason's kind (ids and numbers taken out), so one cause is one line.
-            let groups = Dictionary(grouping: letters) { "\($0.consumer)\t\($0.type)\t\(ReasonKind.of($0.reason))" }
-            for (key, group) in groups.sorted(by: { $0.key < $1.key }) {
-                print("  \(group.count)\t\(key)")
-            }
-            if !letters.isEmpty { print("\nconsumer\tid\ttype\tattempts\tfirst failed at\tlast error") }
-            for letter in letters {
-                print("\(letter.consumer)\t\(letter.id)\t\(letter.type)\t\(letter.attempts)\t\(DeadLetterCommand.format(letter.firstFailedAt))\t\(letter.reason)")
-            }
+            print("\n\(listed) dead-lettered message\(listed == 1 ? "" : "s")")
+            for (key, count) in groups.sorted(by: { $0.key < $1.key }) { print("  \(count)\t\(key)") }
         }
     }
 
@@ -79,16 +90,20 @@ struct DeadLetterCommand: AsyncParsableCommand {
         @Option(help: "Only look in this consumer's queue.") var consumer: String?
 
         func run() async throws {
-            let matches = try await DeadLetterCommand.withQueues(consumer: consumer) { queues, consumers in
-                var found: [DeadLetter] = []
-                for consumer in consumers { found += try await queues.list(consumer).filter { $0.id == id } }
-                return found
-            }
-            guard !matches.isEmpty else { throw ValidationError("no dead letter with id \(id)") }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             encoder.dateEncodingStrategy = .iso8601
-            for letter in matches { print(String(decoding: try encoder.encode(letter), as: UTF8.self)) }
+            var found = 0
+            try await DeadLetterCommand.withQueues(consumer: consumer) { queues, consumers in
+                for consumer in consumers {
+                    try await queues.forEach(consumer) { letter in
+                        guard letter.id == id else { return }
+                        found += 1
+                        print(String(decoding: try encoder.encode(letter), as: UTF8.self))
+                    }
+                }
+            }
+            guard found > 0 else { throw ValidationError("no dead letter with id \(id)") }
         }
     }
 
@@ -103,18 +118,20 @@ struct DeadLetterCommand: AsyncParsableCommand {
 
         func run() async throws {
             let filter = ReplayFilter(ids: Set(ids), type: type, limit: limit)
+            let verb = dryRun ? "would replay" : "replayed"
+            // Each id is printed as it is replayed (after its copy was confirmed), so a replay
+            // cut short shows exactly how far it got.
             let results = try await DeadLetterCommand.withQueues(consumer: consumer) { queues, consumers in
                 var results: [ReplayResult] = []
                 for consumer in consumers {
-                    results.append(try await queues.replay(consumer, filter: filter, dryRun: dryRun) { done, total in
+                    results.append(try await queues.replay(consumer, filter: filter, dryRun: dryRun, progress: { done, total in
                         FileHandle.standardError.write(Data("\(consumer.name): \(done)/\(total) examined\n".utf8))
-                    })
+                    }, replayedOne: { id in print("\(verb)\t\(consumer.name)\t\(id)") }))
                 }
                 return results
             }
             for result in results {
-                for id in result.replayed { print("\(dryRun ? "would replay" : "replayed")\t\(result.consumer)\t\(id)") }
-                print("\(result.consumer): examined \(result.examined), \(dryRun ? "would replay" : "replayed") \(result.replayed.count), left \(result.kept)")
+                print("\(result.consumer): examined \(result.examined), \(verb) \(result.replayedCount), left \(result.kept)")
             }
         }
     }

@@ -66,6 +66,15 @@ enum TestServers {
     static func runCapturing(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                              timeout: Duration = .seconds(180)) throws -> (status: Int32, stdout: String, stderr: String)
     {
+        let result = try runMeasured(executable, arguments, environment: environment, timeout: timeout)
+        return (result.status, result.stdout, result.stderr)
+    }
+
+    /// ``runCapturing(_:_:environment:timeout:)`` that also reports the child's peak resident
+    /// memory (`ru_maxrss`, KiB, from `wait4`).
+    static func runMeasured(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                            timeout: Duration = .seconds(180)) throws -> (status: Int32, stdout: String, stderr: String, peakKiB: Int)
+    {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -87,8 +96,9 @@ enum TestServers {
         guard spawned == 0 else { throw TestFailure("cannot start \(executable): \(String(cString: strerror(spawned)))") }
         let deadline = ContinuousClock.now + timeout
         var status: Int32 = 0
+        var usage = rusage()
         while true {
-            let reaped = waitpid(pid, &status, WNOHANG)
+            let reaped = wait4(pid, &status, WNOHANG, &usage)
             if reaped == pid { break }
             if reaped < 0 && errno != EINTR { throw TestFailure("waitpid \(executable): \(String(cString: strerror(errno)))") }
             if ContinuousClock.now >= deadline {
@@ -101,7 +111,7 @@ enum TestServers {
         let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        return (exitStatus, stdout, stderr)
+        return (exitStatus, stdout, stderr, Int(usage.ru_maxrss))
     }
 
     /// The `billing` executable built beside the test bundle.
