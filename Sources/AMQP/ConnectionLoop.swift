@@ -165,6 +165,10 @@ final class ConnectionLoop {
                 cancelConsumer(id: id)
             case .request(let run, _):
                 watched("running a request", limit: max(configuration.rpcTimeout, configuration.confirmTimeout)) { run(live) }
+                // A request reads the broker's reply itself, outside `pump`: that is data from
+                // the broker too. Without this, a long run of requests (`billing dlq` reading
+                // 20,000 letters with basic.get) looked like a silent broker after two heartbeats.
+                if live.brokenReason == nil { lastReceive = clock.now }
             }
             checkBroken()
         }

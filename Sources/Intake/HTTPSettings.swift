@@ -14,6 +14,8 @@ public struct HTTPSettings: Sendable, Equatable {
     }
     var operatorHost = "127.0.0.1"
     var operatorPort: Int?
+    /// Timeouts and caps per client.
+    public var clientLimits = ClientLimits()
 
     package init(host: String, port: Int, eventLoopThreads: Int = 1) {
         self.host = host

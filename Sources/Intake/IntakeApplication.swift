@@ -3,6 +3,7 @@ import BillingCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Messages
 import NIOCore
@@ -37,6 +38,8 @@ public struct IntakeApplication: Sendable {
     let now: @Sendable () -> Date
 
     private let stripeVerifier: WebhookSignatureVerifier
+    /// Requests whose body is being read before its signature can be checked.
+    private let unverified = InFlightCounter()
     private let internalVerifier: WebhookSignatureVerifier
 
     static let stripeSignature = HTTPField.Name("Stripe-Signature")!
@@ -88,10 +91,20 @@ public struct IntakeApplication: Sendable {
     /// An HTTP server, as a `Service`, with health, readiness and metrics, and the webhook and
     /// operator routes as asked (see ``makeRouter(webhooks:operators:)``).
     public func makeServer(host: String, port: Int, eventLoopThreads: Int, webhooks: Bool = true,
-                           operators: Bool = true) -> some ApplicationProtocol {
+                           operators: Bool = true, limits: ClientLimits = ClientLimits()) -> some ApplicationProtocol {
         let group = EventLoopGroupProvider.shared(MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads))
-        return Application(router: makeRouter(webhooks: webhooks, operators: operators), configuration: .init(address: .hostname(host, port: port), serverName: "billing"),
+        let server = HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(inner: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: Self.timeAmount(limits.idleTimeout))),
+                                headerTimeout: Self.timeAmount(limits.headerTimeout), bodyTimeout: Self.timeAmount(limits.bodyTimeout))
+        }
+        return Application(router: makeRouter(webhooks: webhooks, operators: operators), server: server,
+                           configuration: .init(address: .hostname(host, port: port), serverName: "billing",
+                                                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
                            eventLoopGroupProvider: group, logger: logger)
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        .nanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 
     // MARK: routes
@@ -227,11 +240,21 @@ public struct IntakeApplication: Sendable {
         } catch {
             return .failure(refuseSignature(error, route: route))
         }
+        // Requests whose body is being read are not authenticated yet: bounded, so slow senders
+        // with well-formed headers cannot take every connection's worth of memory and time.
+        guard unverified.tryEnter(limit: settings.maxUnverifiedRequests) else {
+            metrics.publishFailure(reason: "too_many_unverified")
+            var response = Self.refusal(.serviceUnavailable, "too_many_unverified", "too many requests are being read at once; retry later")
+            response.headers[.retryAfter] = String(settings.retryAfterSeconds)
+            return .failure(Refusal(response: response))
+        }
         var request = request
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: limit)
+            unverified.leave()
         } catch {
+            unverified.leave()
             return .failure(Refusal(response: Self.refusal(.contentTooLarge, "body_too_large", "the body is larger than \(limit) bytes")))
         }
         do throws(WebhookSignatureError) {

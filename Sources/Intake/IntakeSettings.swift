@@ -20,6 +20,8 @@ public struct IntakeSettings: Sendable {
     var exchange: String
     /// Sent with 503 answers, so callers (Stripe retries anyway) wait before trying again.
     var retryAfterSeconds: Int
+    /// Requests whose body is being read (signature not yet verified) at most; beyond, 503.
+    public var maxUnverifiedRequests: Int = ClientLimits().maxUnverifiedRequests
 
     /// The intake's settings: the secrets and token it checks, and limits that default to what the service runs with.
     public init(stripeWebhookSecrets: [String], internalSecret: String, opsToken: String, signatureToleranceSeconds: Int64 = 300,

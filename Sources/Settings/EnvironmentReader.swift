@@ -74,6 +74,8 @@ public struct EnvironmentReader: Sendable {
     }
 
     /// `BILLING_HTTP_HOST` (default 127.0.0.1), `BILLING_HTTP_PORT` (default 8080) and
+    /// `BILLING_HTTP_HEADER_TIMEOUT_MS`, `BILLING_HTTP_BODY_TIMEOUT_MS`, `BILLING_HTTP_IDLE_TIMEOUT_MS`,
+    /// `BILLING_HTTP_MAX_CONNECTIONS`, `BILLING_HTTP_MAX_UNVERIFIED` (see ``ClientLimits``);
     /// `BILLING_HTTP_THREADS`, the HTTP event-loop threads (default: half the cores, at least 1;
     /// the intake mostly waits on the broker, and on 2 cores one loop measured 6% faster).
     func http() throws(ConfigurationError) -> HTTPSettings {
@@ -82,6 +84,11 @@ public struct EnvironmentReader: Sendable {
                                     eventLoopThreads: try integer("BILLING_HTTP_THREADS",
                                                                   default: max(1, ProcessInfo.processInfo.activeProcessorCount / 2),
                                                                   range: 1...256))
+        settings.clientLimits.headerTimeout = .milliseconds(try integer("BILLING_HTTP_HEADER_TIMEOUT_MS", default: 10_000, range: 100...600_000))
+        settings.clientLimits.bodyTimeout = .milliseconds(try integer("BILLING_HTTP_BODY_TIMEOUT_MS", default: 30_000, range: 100...600_000))
+        settings.clientLimits.idleTimeout = .milliseconds(try integer("BILLING_HTTP_IDLE_TIMEOUT_MS", default: 60_000, range: 100...3_600_000))
+        settings.clientLimits.maxConnections = try integer("BILLING_HTTP_MAX_CONNECTIONS", default: 10_000, range: 1...1_000_000)
+        settings.clientLimits.maxUnverifiedRequests = try integer("BILLING_HTTP_MAX_UNVERIFIED", default: 1_024, range: 1...1_000_000)
         // The operator endpoints on a listener of their own, so only the webhooks face the internet.
         if optional("BILLING_OPS_HTTP_PORT") != nil {
             settings.operatorListener = (optional("BILLING_OPS_HTTP_HOST") ?? "127.0.0.1",

@@ -71,9 +71,11 @@ struct BillingServer: Sendable {
         if !consumers.isEmpty || runScheduler {
             checks.append(("database", { @Sendable in await database.isReachable(logger: readinessLogger) ? nil : "unavailable" }))
         }
+        var intakeSettings = IntakeSettings(stripeWebhookSecrets: configuration.stripe.webhookSecrets.map(\.value),
+                                            internalSecret: configuration.internalSecret.value, opsToken: configuration.opsToken.value)
+        intakeSettings.maxUnverifiedRequests = configuration.http.clientLimits.maxUnverifiedRequests
         let intake = IntakeApplication(
-            settings: IntakeSettings(stripeWebhookSecrets: configuration.stripe.webhookSecrets.map(\.value),
-                                     internalSecret: configuration.internalSecret.value, opsToken: configuration.opsToken.value),
+            settings: intakeSettings,
             publisher: amqp,
             metrics: IntakeMetrics(registry: registry),
             readiness: ReadinessChecks(reporting: checks),
@@ -91,7 +93,7 @@ struct BillingServer: Sendable {
         let operatorListener = runIntake ? configuration.http.operatorListener : nil
         let http = intake.makeServer(host: configuration.http.host, port: configuration.http.port,
                                      eventLoopThreads: runIntake ? configuration.http.eventLoopThreads : 1, webhooks: runIntake,
-                                     operators: runIntake && operatorListener == nil)
+                                     operators: runIntake && operatorListener == nil, limits: configuration.http.clientLimits)
         var runners: [ServiceGroupConfiguration.ServiceConfiguration] = []
         for consumer in consumers {
             guard let handler = ConsumerCatalog.handler(for: consumer.name, context: HandlerContext(
@@ -113,7 +115,7 @@ struct BillingServer: Sendable {
         services.append(.init(service: http))
         if let operatorListener {
             services.append(.init(service: intake.makeServer(host: operatorListener.host, port: operatorListener.port, eventLoopThreads: 1,
-                                                             webhooks: false, operators: true)))
+                                                             webhooks: false, operators: true, limits: configuration.http.clientLimits)))
         }
         if runScheduler {
             services.append(.init(service: DunningScheduler(database: database.client, publisher: amqp,

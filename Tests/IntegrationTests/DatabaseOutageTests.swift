@@ -47,6 +47,21 @@ extension Integration {
     }
 }
 
+extension Integration.DatabaseOutageTests {
+    /// A server that vanishes without closing (a frozen host) is noticed by TCP keepalive (see
+    /// Vendor/postgres-nio/PATCHES.md): the pool's connections carry the keepalive timer, as
+    /// `ss` shows for this process's sockets to the database.
+    @Test func thePoolsConnectionsUseTCPKeepalive() async throws {
+        try await Database.withDatabase(configuration: TestServers.database, logger: TestServers.logger) { database in
+            #expect(await database.isReachable(logger: TestServers.logger, timeout: .seconds(5)))
+            let sockets = try TestServers.run("/usr/bin/ss", ["-tnopH", "state", "established", "( dport = :\(TestServers.database.port) )"])
+                .split(separator: "\n").filter { $0.contains("pid=\(getpid()),") }
+            #expect(!sockets.isEmpty, "no connection of this process to the database")
+            for socket in sockets { #expect(socket.contains("timer:(keepalive"), "\(socket)") }
+        }
+    }
+}
+
 /// What a query in a task of its own came to.
 private final class Outcome: Sendable {
     let value = Mutex<String?>(nil)

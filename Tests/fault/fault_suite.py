@@ -177,6 +177,56 @@ def frozen_broker(work, seconds=30):
     return figures
 
 
+@scenario("slow-clients")
+def slow_clients(work):
+    """7. 2,000 idle or byte-a-second connections to the intake while valid webhooks keep
+    answering (p99 under one second); the server closes the slow ones at its header timeout."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))  # the serve process inherits it
+    header_timeout_s = 5
+    run = new_run()
+    a = Billing("serve-a", work, {"BILLING_HTTP_HEADER_TIMEOUT_MS": str(header_timeout_s * 1000)}).start()
+    sockets = []
+    for n in range(2000):
+        s = socket.create_connection(("127.0.0.1", a.port), timeout=5)
+        s.setblocking(False)
+        if n % 2:
+            s.send(b"POST /webhooks/stripe HTTP/1.1\r\nHost: x\r\n")  # a slow head: one more byte a second
+        sockets.append(s)
+    opened = time.monotonic()
+    sender = Sender(run, 1000, [a.port], rate=100).start()
+    closed = set()
+    while sender.threads[0].is_alive() or any(t.is_alive() for t in sender.threads):
+        for index, s in enumerate(sockets):
+            if index in closed:
+                continue
+            try:
+                if index % 2:
+                    s.send(b"a")
+                if s.recv(1024) == b"":  # non-blocking: b"" is end of file, BlockingIOError is still open
+                    closed.add(index)
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed.add(index)
+        time.sleep(1)
+    closed_by = time.monotonic() - opened
+    sender.join(60)
+    figures = check_exact(run, sender, "slow-clients", processes=Billing.started)
+    p99 = sender.percentile(0.99)
+    for s in sockets:
+        s.close()
+    if p99 >= 1.0:
+        raise Failure(f"slow-clients: p99 {p99:.3f} s with 2,000 slow connections open")
+    if len(closed) < 1900:
+        raise Failure(f"slow-clients: only {len(closed)} of 2,000 slow or idle connections closed by the server after {closed_by:.0f} s")
+    figures.update({"slow_connections": 2000, "closed_by_server": len(closed), "p99_s": round(p99, 3),
+                    "header_timeout_s": header_timeout_s})
+    a.terminate(SHUTDOWN_TIMEOUT_MS / 1000 + 10)
+    return figures
+
+
 @scenario("malformed")
 def malformed(work):
     """8. 1,000 malformed requests: every one answered 4xx, the process alive, nothing published."""

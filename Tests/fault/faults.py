@@ -185,6 +185,7 @@ class Sender:
         self.connection_errors = 0
         self.longest = 0.0
         self.longest_non_2xx = 0.0
+        self.latencies = []
         self.started = time.monotonic()
         self.threads = [threading.Thread(target=self._client, args=(n,), daemon=True) for n in range(clients)]
 
@@ -226,6 +227,7 @@ class Sender:
                 with self.lock:
                     self.requests += 1
                     self.longest = max(self.longest, elapsed)
+                    self.latencies.append(elapsed)
                     if status is None:
                         self.connection_errors += 1
                     elif 200 <= status < 300:
@@ -250,6 +252,10 @@ class Sender:
             return None, time.monotonic() - started
         finally:
             connection.close()
+
+    def percentile(self, fraction):
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else 0.0
 
     def summary(self):
         return {"webhooks": len(self.ids), "requests": self.requests, "accepted": len(self.accepted),

@@ -60,7 +60,7 @@ RMQ_TLS_DIR="$RMQ_DIR/tls"                   # ca.pem, server.pem, server.key
 
 PG_SUPERUSER="postgres"
 READY_TIMEOUT=60
-REQUIRED_PACKAGES=(rabbitmq-server postgresql librabbitmq-dev libcurl4-openssl-dev libssl-dev openssl)
+REQUIRED_PACKAGES=(rabbitmq-server postgresql librabbitmq-dev libcurl4-openssl-dev libssl-dev openssl iproute2)
 
 AMQP_URL="amqp://guest:guest@127.0.0.1:$RABBIT_PORT/%2f"
 # "localhost" because the certificate names it; verified against the local CA.

@@ -7,6 +7,9 @@ import NIOTransportServices
 #endif
 import NIOSSL
 import Logging
+#if canImport(Glibc)
+import Glibc  // billing patch: the TCP keepalive options' constants
+#endif
 
 /// A Postgres connection. Use it to run queries against a Postgres server.
 ///
@@ -236,7 +239,21 @@ public final class PostgresConnection: @unchecked Sendable {
         #endif
 
         if let nioBootstrap = ClientBootstrap(validatingGroup: eventLoop) {
-            return nioBootstrap.connectTimeout(configuration.options.connectTimeout)
+            // Billing patch (see PATCHES.md): TCP keepalive, so that a server that vanished
+            // without closing (a frozen host, a dropped network path) is noticed in about a
+            // minute instead of the kernel's two hours, and unacknowledged data is given up on
+            // after a minute (TCP_USER_TIMEOUT). A query waiting on such a server then fails
+            // instead of holding its caller.
+            var bootstrap = nioBootstrap.connectTimeout(configuration.options.connectTimeout)
+                .channelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
+            #if os(Linux)
+            bootstrap = bootstrap
+                .channelOption(ChannelOptions.socket(SocketOptionLevel(IPPROTO_TCP), TCP_KEEPIDLE), value: 30)
+                .channelOption(ChannelOptions.socket(SocketOptionLevel(IPPROTO_TCP), TCP_KEEPINTVL), value: 10)
+                .channelOption(ChannelOptions.socket(SocketOptionLevel(IPPROTO_TCP), TCP_KEEPCNT), value: 3)
+                .channelOption(ChannelOptions.socket(SocketOptionLevel(IPPROTO_TCP), 18 /* TCP_USER_TIMEOUT */), value: 60_000)
+            #endif
+            return bootstrap
         }
 
         fatalError("No matching bootstrap found")
