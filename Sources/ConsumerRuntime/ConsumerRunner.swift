@@ -198,6 +198,7 @@ public struct ConsumerRunner: Service {
     /// another consumer, or this one after a restart, takes them.
     func giveBack(_ deliveries: [AMQPDelivery]) async {
         for delivery in deliveries {
+            // A nack that fails means the channel is gone, and the broker returns it anyway.
             try? await delivery.nack(requeue: true)
         }
     }

@@ -38,6 +38,8 @@ extension Integration {
 
         func deleteQueues(of name: String) async throws {
             try await AMQPConnection.withConnection(configuration: TestServers.amqp, logger: TestServers.logger) { connection in
+                // Clean-up only, after the assertions: the names are unique to this test, so a queue
+                // left behind (the broker restarting under another test) disturbs nothing.
                 for queue in ["billing.\(name)", "billing.\(name).dead"] { try? await connection.deleteQueue(queue) }
             }
         }

@@ -49,7 +49,7 @@ package struct WebhookSender: Sendable {
         if address != target.host { configuration.dnsOverride = [target.host: address] }
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let outcome = await send(request: url, key: key, id: id, timestamp: timestamp, body: body, with: httpClient)
-        try? await httpClient.shutdown()
+        try? await httpClient.shutdown()  // the outcome is decided; a failed close leaks nothing we could retry
         return outcome
     }
 
