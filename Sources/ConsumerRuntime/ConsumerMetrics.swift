@@ -7,6 +7,9 @@ public struct ConsumerMetrics: Sendable {
     let retried: Counter
     let deadLettered: Counter
     let databaseWaits: Counter
+    let callsCompleted: Counter
+    let callsRetried: Counter
+    let callsAbandoned: Counter
     let latency: DurationHistogram
 
     /// The metrics of `consumer`, labelled with its name, made in `registry`.
@@ -21,6 +24,9 @@ public struct ConsumerMetrics: Sendable {
         retried = counter("retried", "Failed events sent to a retry queue")
         deadLettered = counter("dead_lettered", "Events sent to the dead-letter queue")
         databaseWaits = counter("database_waits", "Times a worker held its deliveries until the database answered again")
+        callsCompleted = counter("calls_completed", "Calls to Stripe made after their transaction committed, outcome recorded")
+        callsRetried = counter("calls_retried", "Attempts of such calls that failed and wait for a retry")
+        callsAbandoned = counter("calls_abandoned", "Such calls given up, their failure recorded as the outcome")
         latency = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(namespace: "billing", subsystem: "consumer", metricName: "handler_duration",
                                              unitName: "seconds", helpText: "Time to handle one event, inbox transaction included"),

@@ -26,12 +26,16 @@ public struct ConsumerRunner: Service {
     let logger: Logger
     /// The clock of the failure headers (`x-first-failed-at`, `x-dead-lettered-at`).
     let now: @Sendable () -> Date
+    /// Makes the handler's calls to Stripe after its transactions commit (a ``PendingCallHandler``'s).
+    let calls: PendingCallExecutor?
 
     /// A runner of `definition`'s consumer: deliveries from `connection`, `handler` applying them, the inbox in
     /// `database`, retries and dead letters published on `forwarder` (by default `connection`; give another
-    /// connection in production). `now` is replaced only by tests.
+    /// connection in production). A ``PendingCallHandler``'s calls are each this process's for `callLease`
+    /// (`BILLING_PENDING_CALL_LEASE_MS`). `now` is replaced only by tests.
     public init(definition: ConsumerDefinition, handler: any EventHandler, connection: AMQPConnection, forwarder: AMQPConnection? = nil,
-                database: PostgresClient, metrics: ConsumerMetrics, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+                database: PostgresClient, metrics: ConsumerMetrics, logger: Logger, callLease: Duration = .seconds(120),
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.definition = definition
         self.handler = handler
         self.connection = connection
@@ -42,10 +46,23 @@ public struct ConsumerRunner: Service {
         logger[metadataKey: "consumer"] = "\(definition.name)"
         self.logger = logger
         self.now = now
+        calls = (handler as? any PendingCallHandler).map {
+            PendingCallExecutor(handler: $0, definition: definition, database: database, lease: callLease, metrics: metrics, logger: logger)
+        }
     }
 
-    /// Consumes until graceful shutdown, subscribing again after the broker goes away.
+    /// Consumes until graceful shutdown, subscribing again after the broker goes away; for a
+    /// ``PendingCallHandler``, sweeps its pending calls meanwhile.
     public func run() async throws {
+        guard let calls else { return try await consumeUntilShutdown() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await calls.sweepUntilShutdown() }
+            group.addTask { try await consumeUntilShutdown() }
+            try await group.waitForAll()
+        }
+    }
+
+    private func consumeUntilShutdown() async throws {
         // Subscribing fails while the broker is down: keep trying until it is up or we stop.
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let deliveries: AsyncThrowingStream<AMQPDelivery, any Error>
@@ -125,7 +142,8 @@ public struct ConsumerRunner: Service {
                 continue
             }
             events.append(InboundEvent(id: id, routingKey: EventHeaders.originalRoutingKey(of: delivery), type: delivery.properties.type,
-                                       body: delivery.body, attempt: EventHeaders.attempt(of: delivery), properties: delivery.properties))
+                                       body: delivery.body, attempt: EventHeaders.attempt(of: delivery), properties: delivery.properties,
+                                       consumer: definition.name))
             withEvents.append(delivery)
         }
         guard !events.isEmpty else { return }
@@ -141,6 +159,8 @@ public struct ConsumerRunner: Service {
                     if !batch.isEmpty { try await handler.handle(batch: batch, connection: connection, logger: logger) }
                     return new
                 }
+                // Committed: now the calls it decided, with no row locked.
+                await calls?.runAdded(eventIDs: Array(new))
                 metrics.latency.record(clock.now - started)
                 metrics.processed.increment(by: Int64(new.count))
                 metrics.duplicates.increment(by: Int64(events.count - new.count))
@@ -208,7 +228,7 @@ public struct ConsumerRunner: Service {
             return .failed(.permanent, message: "the message has no message_id, so it has no event id")
         }
         let event = InboundEvent(id: id, routingKey: EventHeaders.originalRoutingKey(of: delivery), type: delivery.properties.type,
-                                 body: delivery.body, attempt: attempt, properties: delivery.properties)
+                                 body: delivery.body, attempt: attempt, properties: delivery.properties, consumer: definition.name)
         do {
             let applied: Bool
             if let outbox = handler as? any OutboxEventHandler {
@@ -221,6 +241,7 @@ public struct ConsumerRunner: Service {
                 }
             }
             if applied {
+                await calls?.runAdded(eventIDs: [id])  // committed: the calls it decided
                 metrics.processed.increment()
             } else {
                 metrics.duplicates.increment()

@@ -16,14 +16,19 @@ public struct InboundEvent: Sendable {
     package var attempt: Int
     /// The delivery's properties and headers.
     var properties: AMQPProperties
+    /// The consumer handling it (the name in `consumers/<name>.yaml`), for what the handler
+    /// records as this consumer's, such as a ``PendingCall``.
+    public var consumer: String
 
     /// An event as the runner hands it over; tests call handlers with their own.
-    package init(id: String, routingKey: String, type: String?, body: [UInt8], attempt: Int, properties: AMQPProperties = AMQPProperties()) {
+    package init(id: String, routingKey: String, type: String?, body: [UInt8], attempt: Int, properties: AMQPProperties = AMQPProperties(),
+                 consumer: String = "") {
         self.id = id
         self.routingKey = routingKey
         self.type = type
         self.body = body
         self.attempt = attempt
         self.properties = properties
+        self.consumer = consumer
     }
 }

@@ -13,7 +13,7 @@ import Stripe
 /// invoice is settled, runs the steps the scheduler dispatches, and keeps the tenant's service
 /// state on its oldest open case. Decisions come from `BillingCore` (``DunningCases``,
 /// ``DunningPlanner``); this type only reads, writes and calls.
-public struct DunningHandler: EventHandler {
+public struct DunningHandler: PendingCallHandler {
     let policy: DunningPolicy
     /// Seconds in a schedule "day" (`BILLING_DAY_SECONDS`).
     let daySeconds: Int64
@@ -44,7 +44,7 @@ public struct DunningHandler: EventHandler {
     public func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws {
         let store = DunningStore(connection: connection, logger: logger)
         if event.routingKey == RoutingKey.internal(DunningStepDue.eventType) {
-            return try await runStep(event, store: store, logger: logger)
+            return try await runStep(event, store: store, connection: connection, logger: logger)
         }
         guard RoutingKey.isStripe(event.routingKey) else { throw PermanentFailure("dunning has no handler for \(event.routingKey)") }
         let stripeEvent: StripeObjectEvent
@@ -195,7 +195,7 @@ public struct DunningHandler: EventHandler {
 
     // MARK: steps
 
-    func runStep(_ event: InboundEvent, store: DunningStore, logger: Logger) async throws {
+    func runStep(_ event: InboundEvent, store: DunningStore, connection: PostgresConnection, logger: Logger) async throws {
         let due: DunningStepDue
         do {
             due = try JSONDecoder().decode(InternalEvent.Envelope<DunningStepDue>.self, from: Data(event.body)).data
@@ -209,8 +209,118 @@ public struct DunningHandler: EventHandler {
         guard record.status == .open else {
             return try await store.finish(caseID: record.caseID, key: step.stepKey, status: .skipped, reason: "case closed", outcome: nil)
         }
+        if Self.stripeCall(for: step, of: record) != nil {
+            // Called after this transaction commits, never while it holds the case's lock.
+            try await store.markCalling(caseID: record.caseID, key: step.stepKey)
+            let payload = String(decoding: try JSONEncoder().encode(PendingStep(caseID: record.caseID, stepKey: step.stepKey)), as: UTF8.self)
+            try await PendingCallStore(connection: connection, logger: logger).add(key: "step:\(record.caseID):\(step.stepKey)",
+                                                                                   consumer: event.consumer, eventID: event.id, payload: payload)
+            return
+        }
         let (status, reason, outcome) = try await execute(step, of: record, store: store, logger: logger)
         try await store.finish(caseID: record.caseID, key: step.stepKey, status: status, reason: reason, outcome: outcome)
+    }
+
+    /// The Stripe call a step makes, if it makes one now: a payment retry (unless retries are
+    /// paused after a hard decline) or the subscription's cancellation.
+    static func stripeCall(for step: StepRecord, of record: CaseRecord) -> StripeRequest? {
+        let key = "\(record.caseID):\(step.stepKey)"
+        switch step.kind {
+        case .retry where record.retriesPausedReason == nil:
+            return StripeRequest(.post, "/v1/invoices/\(StripeRequest.segment(record.stripeInvoiceID))/pay", idempotencyKey: key)
+        case .cancel:
+            guard let subscriptionID = record.stripeSubscriptionID else { return nil }
+            return StripeRequest(.delete, "/v1/subscriptions/\(StripeRequest.segment(subscriptionID))",
+                                 form: [.init("cancellation_details[comment]", "unpaid: dunning schedule ended")], idempotencyKey: key)
+        default:
+            return nil
+        }
+    }
+
+    /// What a step's row in `pending_calls` carries.
+    struct PendingStep: Codable {
+        var caseID: String
+        var stepKey: String
+    }
+
+    /// What Stripe answered to a step's call.
+    enum CallAnswer {
+        case succeeded
+        /// A card error: the decline code, if Stripe gave one.
+        case declined(String?)
+        /// Any other refusal.
+        case refused(String)
+    }
+
+    /// Makes a step's Stripe call (after the transaction that decided it), then records the
+    /// answer with the case locked. A retryable error throws, and the call is tried again later
+    /// with the same idempotency key.
+    public func complete(_ call: PendingCall, database: PostgresClient, logger: Logger) async throws {
+        let pending: PendingStep
+        do {
+            pending = try JSONDecoder().decode(PendingStep.self, from: Data(call.payload.utf8))
+        } catch {
+            throw PermanentFailure("pending call \(call.key): \(FailureClassifier.describe(error))")
+        }
+        let (record, step) = try await DunningStore.withConnection(on: database, logger: logger) { store in
+            (try await store.dunningCase(id: pending.caseID, lock: false), try await store.step(caseID: pending.caseID, key: pending.stepKey))
+        }
+        guard let record, let step, step.status == .calling, let request = Self.stripeCall(for: step, of: record) else {
+            // Nothing to call any more (the step was settled another way): just end the row.
+            _ = try await PendingCallStore.withConnection(on: database, logger: logger) { try await $0.finish(key: call.key) }
+            return
+        }
+        let answer: CallAnswer
+        do {
+            _ = try await stripe.send(request)
+            answer = .succeeded
+        } catch let error as StripeAPIError {
+            guard case .api(let refusal) = error, !error.isRetryable else {
+                throw TransientFailure("\(step.kind.rawValue) \(step.stepKey) of \(record.caseID): \(error)")
+            }
+            answer = refusal.type == "card_error" && step.kind == .retry ? .declined(refusal.declineCode ?? refusal.code) : .refused(error.description)
+        }
+        try await database.transaction(logger: logger) { connection in
+            guard try await PendingCallStore(connection: connection, logger: logger).finish(key: call.key) else { return }
+            let store = DunningStore(connection: connection, logger: logger)
+            guard let current = try await store.dunningCase(id: pending.caseID) else { return }
+            let (status, reason, outcome) = try await settle(answer, of: step, case: current, store: store, logger: logger)
+            try await store.finish(caseID: current.caseID, key: step.stepKey, status: status, reason: reason, outcome: outcome)
+        }
+    }
+
+    /// Records a step's call as failed: Stripe could not be reached.
+    public func abandon(_ call: PendingCall, reason: String, database: PostgresClient, logger: Logger) async throws {
+        // A payload that does not decode leaves no step to record: the row alone is ended.
+        let pending = try? JSONDecoder().decode(PendingStep.self, from: Data(call.payload.utf8))
+        try await database.transaction(logger: logger) { connection in
+            guard try await PendingCallStore(connection: connection, logger: logger).finish(key: call.key), let pending else { return }
+            try await DunningStore(connection: connection, logger: logger).finish(
+                caseID: pending.caseID, key: pending.stepKey, status: .failed, reason: "Stripe was not reached: \(reason)", outcome: nil)
+        }
+    }
+
+    /// The step's status, reason and outcome for Stripe's answer, with the case's effects: a
+    /// paid invoice closes the case, a decline is remembered (a hard one pauses the retries).
+    func settle(_ answer: CallAnswer, of step: StepRecord, case record: CaseRecord, store: DunningStore, logger: Logger) async throws
+        -> (StepRecord.Status, String?, String?)
+    {
+        switch (step.kind, answer) {
+        case (_, .refused(let description)):
+            return (.failed, description, nil)
+        case (.retry, .declined(let decline)):
+            var updated = record
+            updated.lastDeclineCode = decline
+            if let decline, Self.hardDeclines.contains(decline) { updated.retriesPausedReason = decline }
+            try await store.save(updated)
+            return (.done, nil, "declined: \(decline ?? "card_error")")
+        case (.retry, _):
+            // The webhook of the payment may have closed the case already.
+            if record.status == .open { try await close(record, .paid, at: Int64(now().timeIntervalSince1970), store: store, logger: logger) }
+            return (.done, nil, "paid")
+        default:
+            return (.done, nil, "subscription canceled")
+        }
     }
 
     func execute(_ step: StepRecord, of record: CaseRecord, store: DunningStore, logger: Logger) async throws
@@ -218,26 +328,8 @@ public struct DunningHandler: EventHandler {
     {
         switch step.kind {
         case .retry:
-            if let paused = record.retriesPausedReason {
-                return (.skipped, "retries paused after a hard decline (\(paused)) until the payment method changes", nil)
-            }
-            do {
-                _ = try await stripe.send(StripeRequest(.post, "/v1/invoices/\(StripeRequest.segment(record.stripeInvoiceID))/pay",
-                                                        idempotencyKey: "\(record.caseID):\(step.stepKey)"))
-            } catch let error as StripeAPIError {
-                guard case .api(let answer) = error, !error.isRetryable else {
-                    throw TransientFailure("retry \(step.stepKey) of \(record.caseID): \(error)")
-                }
-                guard answer.type == "card_error" else { return (.failed, error.description, nil) }
-                let decline = answer.declineCode ?? answer.code
-                var updated = record
-                updated.lastDeclineCode = decline
-                if let decline, Self.hardDeclines.contains(decline) { updated.retriesPausedReason = decline }
-                try await store.save(updated)
-                return (.done, nil, "declined: \(decline ?? "card_error")")
-            }
-            try await close(record, .paid, at: Int64(now().timeIntervalSince1970), store: store, logger: logger)
-            return (.done, nil, "paid")
+            // A retry that calls Stripe went to `complete`; this one is paused.
+            return (.skipped, "retries paused after a hard decline (\(record.retriesPausedReason ?? "?")) until the payment method changes", nil)
         case .notify:
             // A notice says when the payment is tried next, if a retry is still ahead.
             var extra: [String: JSONValue] = [:]
@@ -264,16 +356,8 @@ public struct DunningHandler: EventHandler {
                                           roles: step.roles, for: record, extra: [:])
             return (.done, nil, step.kind == .degrade ? "service degraded" : "service suspended")
         case .cancel:
-            guard let subscriptionID = record.stripeSubscriptionID else { return (.skipped, "the case has no subscription", nil) }
-            do {
-                _ = try await stripe.send(StripeRequest(.delete, "/v1/subscriptions/\(StripeRequest.segment(subscriptionID))",
-                                                        form: [.init("cancellation_details[comment]", "unpaid: dunning schedule ended")],
-                                                        idempotencyKey: "\(record.caseID):\(step.stepKey)"))
-            } catch let error as StripeAPIError {
-                guard !error.isRetryable else { throw TransientFailure("cancel of \(subscriptionID): \(error)") }
-                return (.failed, error.description, nil)
-            }
-            return (.done, nil, "subscription canceled")
+            // A cancellation with a subscription went to `complete`.
+            return (.skipped, "the case has no subscription", nil)
         }
     }
 

@@ -10,7 +10,7 @@ import Stripe
 /// What carrying out a command takes, decided from the subscription as stored: Stripe calls
 /// in order (each with an idempotency key derived from the command id), and the state whose
 /// webhook confirms it — or a rejection, with no call at all.
-enum CommandDecision: Sendable, Equatable {
+enum CommandDecision: Sendable, Equatable, Codable {
     case call([StripeRequest], expect: Expectation)
     /// A change at renewal: a subscription schedule made from the subscription, then given a
     /// second phase at the new price (the second call needs the first one's answer).
@@ -18,7 +18,7 @@ enum CommandDecision: Sendable, Equatable {
                   updateKey: String, expect: Expectation)
     case reject(String)
 
-    struct Expectation: Sendable, Equatable {
+    struct Expectation: Sendable, Equatable, Codable {
         var priceID: String?
         var cancelAtPeriodEnd: Bool?
         var status: SubscriptionStatus?

@@ -11,7 +11,7 @@ import Stripe
 /// The `lifecycle` consumer's Stripe events: archives each in `stripe_events` and applies the
 /// customer, subscription and invoice snapshots it carries (see ``LifecyclePlanner``), a batch
 /// in one transaction: decode, lock and load the objects, plan, write.
-public struct LifecycleHandler: EventHandler {
+public struct LifecycleHandler: PendingCallHandler {
     let planner: LifecyclePlanner
     let metrics: LifecycleMetrics
     let commands: CommandExecutor
@@ -60,8 +60,18 @@ public struct LifecycleHandler: EventHandler {
         try await StripeEventStore(connection: connection, logger: logger).insert(archive)
         try await applySnapshots(decoded, connection: connection, logger: logger)
         for command in commandEvents {
-            try await commands.run(command, connection: connection, logger: logger)
+            try await commands.decide(command, connection: connection, logger: logger)
         }
+    }
+
+    /// Makes a pending command's calls to Stripe and records the answer (after the commit).
+    public func complete(_ call: PendingCall, database: PostgresClient, logger: Logger) async throws {
+        try await commands.complete(call, database: database, logger: logger)
+    }
+
+    /// Records a pending command as failed: Stripe could not be reached.
+    public func abandon(_ call: PendingCall, reason: String, database: PostgresClient, logger: Logger) async throws {
+        try await commands.abandon(call, reason: reason, database: database, logger: logger)
     }
 
     func applySnapshots(_ decoded: [StripeObjectEvent], connection: PostgresConnection, logger: Logger) async throws {

@@ -36,6 +36,11 @@ public struct ServeConfiguration: Sendable {
     /// (`BILLING_SHUTDOWN_TIMEOUT_MS`, default 30000). Cancelled deliveries were not acked, so
     /// the broker gives them to another consumer: nothing is lost.
     public var shutdownTimeout: Duration
+    /// How long a consumer's call to Stripe, decided and committed, is its process's before
+    /// another process's sweep may take it over (`BILLING_PENDING_CALL_LEASE_MS`, default
+    /// 120000); an attempt still running at the lease is cut, so one call is made by one
+    /// process at a time, and a call left by a crash is made again after at most this long.
+    public var pendingCallLease: Duration
 
     /// Reads every section `billing serve` needs; the first missing or malformed setting throws.
     public init(environment: EnvironmentReader) throws(ConfigurationError) {
@@ -51,5 +56,6 @@ public struct ServeConfiguration: Sendable {
         notifications = try environment.notifications()
         usage = try environment.usage()
         shutdownTimeout = .milliseconds(try environment.integer("BILLING_SHUTDOWN_TIMEOUT_MS", default: 30_000, range: 1_000...600_000))
+        pendingCallLease = .milliseconds(try environment.integer("BILLING_PENDING_CALL_LEASE_MS", default: 120_000, range: 5_000...3_600_000))
     }
 }

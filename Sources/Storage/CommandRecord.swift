@@ -10,6 +10,8 @@ public struct CommandRecord: LifecycleRecord {
 
     /// Where a command stands.
     public enum Status: String, Codable, Sendable {
+        /// Decided and recorded; Stripe is being called (after the transaction that decided it).
+        case pending
         /// Stripe accepted the calls; waiting for the webhook that shows the change.
         case sent
         /// Stripe's webhook shows the change.

@@ -28,7 +28,19 @@ public struct CommandStore: PostgresStore {
                                        logger: logger).collect()
     }
 
-    /// Marks as confirmed the sent commands whose expected state these snapshots show; returns
+    /// Records what Stripe answered to a pending command: its status (unless a webhook has
+    /// confirmed it meanwhile), why it failed, and Stripe's request ids.
+    public func settle(commandID: String, status: CommandRecord.Status, reason: String?, requestIDs: [String]) async throws {
+        _ = try await connection.query("""
+            UPDATE lifecycle_commands
+               SET status = CASE WHEN status = 'pending' THEN \(status.rawValue) ELSE status END,
+                   reason = CASE WHEN status = 'pending' THEN \(reason) ELSE reason END,
+                   stripe_request_ids = \(requestIDs)::text[], updated_at = now()
+             WHERE command_id = \(commandID)
+            """, logger: logger).collect()
+    }
+
+    /// Marks as confirmed the pending or sent commands whose expected state these snapshots show; returns
     /// how many.
     @discardableResult
     public func confirm(by subscriptions: [SubscriptionRecord]) async throws -> Int {
@@ -39,7 +51,7 @@ public struct CommandStore: PostgresStore {
               FROM unnest(\(subscriptions.map(\.stripeSubscriptionID))::text[], \(subscriptions.map { $0.priceID ?? "" })::text[],
                           \(subscriptions.map(\.cancelAtPeriodEnd))::boolean[], \(subscriptions.map(\.status.rawValue))::text[])
                    AS s(id, price_id, cancel_at_period_end, status)
-             WHERE c.stripe_subscription_id = s.id AND c.status = 'sent'
+             WHERE c.stripe_subscription_id = s.id AND c.status IN ('pending', 'sent')
                AND (c.expect_price_id IS NULL OR c.expect_price_id = s.price_id)
                AND (c.expect_cancel_at_period_end IS NULL OR c.expect_cancel_at_period_end = s.cancel_at_period_end)
                AND (c.expect_status IS NULL OR c.expect_status = s.status)

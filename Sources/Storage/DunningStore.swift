@@ -86,6 +86,13 @@ public struct DunningStore: PostgresStore {
             """, logger: logger).collect()
     }
 
+    /// Marks a step as calling Stripe: its outcome is recorded once the call has answered.
+    public func markCalling(caseID: String, key: String) async throws {
+        _ = try await connection.query("""
+            UPDATE dunning_steps SET status = 'calling' WHERE case_id = \(caseID) AND step_key = \(key)
+            """, logger: logger).collect()
+    }
+
     /// Skips every step of the case still waiting (pending or dispatched), with `reason`.
     public func skipRemaining(caseID: String, reason: String) async throws {
         _ = try await connection.query("""

@@ -9,7 +9,12 @@ public struct StepRecord: LifecycleRecord {
     package static let key = ["case_id", "step_key"]
 
     /// Where a step stands: `pending` until due, `dispatched` once its message is published, then `done`, `skipped` or `failed`.
-    public enum Status: String, Codable, Sendable { case pending, dispatched, done, skipped, failed }
+    public enum Status: String, Codable, Sendable {
+        case pending, dispatched
+        /// Its Stripe call (a payment retry, a cancellation) is being made, after the transaction that decided it.
+        case calling
+        case done, skipped, failed
+    }
 
     /// The case the step belongs to.
     public var caseID: String

@@ -1,9 +1,9 @@
 import Foundation
 
 /// One call to Stripe's REST API, as a value: what to send, not how.
-public struct StripeRequest: Sendable, Hashable, CustomStringConvertible {
+public struct StripeRequest: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The HTTP method; a GET carries no body.
-    public enum Method: String, Sendable, Hashable { case get = "GET", post = "POST", delete = "DELETE" }
+    public enum Method: String, Sendable, Hashable, Codable { case get = "GET", post = "POST", delete = "DELETE" }
 
     var method: Method
     /// e.g. `/v1/subscriptions/sub_123`.
@@ -14,7 +14,7 @@ public struct StripeRequest: Sendable, Hashable, CustomStringConvertible {
     var idempotencyKey: String?
 
     /// One `name=value` pair of the form body, unescaped: the request escapes both when it is sent.
-    public struct FormField: Sendable, Hashable {
+    public struct FormField: Sendable, Hashable, Codable {
         var name: String
         var value: String
         /// The field `name` (in Stripe's bracket syntax for nesting, e.g. `items[0][price]`) with `value`.

@@ -105,7 +105,8 @@ struct BillingServer: Sendable {
             }
             runners.append(.init(service: ConsumerRunner(
                 definition: consumer, handler: handler, connection: consumerAMQP, forwarder: amqp, database: database.client,
-                metrics: ConsumerMetrics(consumer: consumer.name, registry: registry), logger: logger)))
+                metrics: ConsumerMetrics(consumer: consumer.name, registry: registry), logger: logger,
+                callLease: configuration.pendingCallLease)))
         }
         // Started in order and shut down in reverse: consumers finish what they hold, then the
         // HTTP server stops taking requests, then the broker connections and the pool close.

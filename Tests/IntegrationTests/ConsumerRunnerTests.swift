@@ -56,8 +56,9 @@ struct RunnerHarness {
 
     /// - Parameter keepQueues: leave the consumer's queues for a later harness (a "restart").
     /// - Parameter keepEffects: keep the effects of an earlier harness (the same "restarted").
+    /// - Parameter callLease: the runners' `callLease` (see ``ConsumerRunner``).
     static func run(consumer: ConsumerDefinition, handlers: [any EventHandler], keepQueues: Bool = false, keepEffects: Bool = false,
-                    _ body: (RunnerHarness) async throws -> Void) async throws {
+                    callLease: Duration = .seconds(120), _ body: (RunnerHarness) async throws -> Void) async throws {
         let logger = TestServers.logger
         let registry = PrometheusCollectorRegistry()
         try await Database.withDatabase(configuration: TestServers.database, logger: logger) { database in
@@ -78,7 +79,8 @@ struct RunnerHarness {
                         group.addTask {
                             try await connection.waitUntilConnected(timeout: .seconds(10))
                             try await ConsumerRunner(definition: consumer, handler: handler, connection: connection, database: pool.client,
-                                                     metrics: ConsumerMetrics(consumer: consumer.name, registry: registry), logger: logger).run()
+                                                     metrics: ConsumerMetrics(consumer: consumer.name, registry: registry), logger: logger,
+                                                     callLease: callLease).run()
                         }
                     }
                     defer { group.cancelAll() }

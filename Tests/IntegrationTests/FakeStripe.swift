@@ -39,6 +39,12 @@ final class FakeStripe: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Called with each request before it is answered (a test looks at the database then).
+    private let onRequest: (@Sendable (Recorded) async -> Void)?
+
+    init(onRequest: (@Sendable (Recorded) async -> Void)? = nil) {
+        self.onRequest = onRequest
+    }
 
     /// Every request received, in order.
     var requests: [Recorded] { state.withLock { $0.requests } }
@@ -72,6 +78,7 @@ final class FakeStripe: Sendable {
         let recorded = Recorded(method: request.method.rawValue, path: request.uri.path, form: Self.decodeForm(String(buffer: bodyBuffer)),
                                 idempotencyKey: request.headers[HTTPField.Name("Idempotency-Key")!],
                                 authorization: request.headers[.authorization])
+        await onRequest?(recorded)
         enum Step { case replay(Int, String), behave(Behaviour), normal }
         let step: Step = state.withLock { state in
             state.requests.append(recorded)

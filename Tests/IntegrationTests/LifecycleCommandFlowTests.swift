@@ -6,6 +6,7 @@ import Prometheus
 import Storage
 import Stripe
 import StripeFixtures
+import Synchronization
 import Testing
 
 @testable import ConfigurationFiles
@@ -18,13 +19,18 @@ import Testing
 extension RunnerHarness {
     /// Publishes a platform command as the intake does, routed as `internal.<type>`.
     func publishCommand(id: String, type: String, tenant: String, data: [String: JSONValue]) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        let body = try encoder.encode(InternalEvent(id: id, type: type, occurredAt: Date(), tenantID: tenant, data: data))
+        let body = try Self.commandBody(id: id, type: type, tenant: tenant, data: data)
         var properties = AMQPProperties(contentType: "application/json", messageID: id, type: type)
         properties.headers[MessageHeader.originalRoutingKey] = .string("internal.\(type)")
         try await publisher.publish(AMQPMessage(exchange: "", routingKey: consumer.queue, body: Array(body), properties: properties))
+    }
+
+    /// A platform command's body as the intake publishes it.
+    static func commandBody(id: String, type: String, tenant: String, data: [String: JSONValue]) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return Array(try encoder.encode(InternalEvent(id: id, type: type, occurredAt: Date(), tenantID: tenant, data: data)))
     }
 
     func command(_ id: String) async throws -> String? {
@@ -52,8 +58,13 @@ extension Integration {
         }
 
         @Test func aPlanChangeCallsStripeOnceAndIsConfirmedByItsWebhook() async throws {
-            let stripe = FakeStripe()
             let tag = UUID().uuidString.prefix(6).lowercased()
+            // Asked while Stripe is being called: is the subscription's lock free?
+            let lockFree = Mutex<[Bool]>([])
+            let stripe = FakeStripe { _ in
+                let free = (try? await LockProbe.lifecycleObjectIsFree("sub_\(tag)")) ?? false  // a failed probe counts as held
+                lockFree.withLock { $0.append(free) }
+            }
             try await stripe.run { base in
                 try await RunnerHarness.run(consumer: LifecycleConsumerTests.consumer(), handlers: [handler(base)]) { (harness) async throws -> Void in
                     try await seed(harness, tag: tag)
@@ -76,21 +87,26 @@ extension Integration {
                                   "proration_behavior": "create_prorations"])
             #expect(call.idempotencyKey == "cmd_\(tag):update")
             #expect(call.authorization == "Bearer sk_test_cmd")
+            #expect(lockFree.withLock { $0 } == [true], "Stripe was called while the command's transaction held the subscription's lock")
         }
 
         @Test func stripeFailingForAWhileIsRetriedByTheRunnerAndAppliesOnce() async throws {
             let stripe = FakeStripe()
             let tag = UUID().uuidString.prefix(6).lowercased()
-            // Three 500s: the client's two attempts fail, the runner retries the event, the
-            // client's next two attempts meet the last 500 and then success.
+            // Three 500s: the client's two attempts fail, the call is tried again after the
+            // consumer's retry delay (a sweep), and the client's next two attempts meet the last
+            // 500 and then success. The event itself was acknowledged at once.
             stripe.script("/v1/subscriptions", [.serverError, .serverError, .serverError])
             try await stripe.run { base in
                 try await RunnerHarness.run(consumer: LifecycleConsumerTests.consumer(), handlers: [handler(base)]) { (harness) async throws -> Void in
                     try await seed(harness, tag: tag)
                     try await harness.publishCommand(id: "cmd_\(tag)", type: "subscription.cancel_requested", tenant: "tenant_\(tag)",
                                                      data: ["at_period_end": true, "reason": "too_expensive"])
+                    #expect(try await eventually { try await harness.command("cmd_\(tag)") == "pending" })
                     #expect(try await eventually(timeout: .seconds(15)) { try await harness.command("cmd_\(tag)") == "sent" })
-                    #expect(harness.metric("retried") == 1)
+                    #expect(harness.metric("calls_retried") == 1)
+                    #expect(harness.metric("calls_completed") == 1)
+                    #expect(harness.metric("retried") == 0)
                 }
             }
             #expect(stripe.requests.count == 4)
@@ -98,21 +114,66 @@ extension Integration {
             #expect(stripe.effects.map(\.form) == [["cancel_at_period_end": "true", "cancellation_details[feedback]": "too_expensive"]])
         }
 
-        @Test func aCrashAfterCallingStripeRepeatsTheCallWhichStripeAppliesOnce() async throws {
+        @Test func aCallLeftByACrashIsMadeAgainByASweepWithTheSameKeyAndRecordedOnce() async throws {
             let stripe = FakeStripe()
             let tag = UUID().uuidString.prefix(6).lowercased()
+            let consumer = LifecycleConsumerTests.consumer(batchSize: 1)
+            let logger = TestServers.logger
             try await stripe.run { base in
-                let failing = FailingOnceAfterWriting(inner: handler(base))
-                try await RunnerHarness.run(consumer: LifecycleConsumerTests.consumer(batchSize: 1), handlers: [failing]) { (harness) async throws -> Void in
+                try await RunnerHarness.run(consumer: consumer, handlers: [handler(base)], keepQueues: true) { (harness) async throws -> Void in
                     try await seed(harness, tag: tag)
-                    try await harness.publishCommand(id: "cmd_\(tag)", type: "subscription.change_plan_requested", tenant: "tenant_\(tag)",
-                                                     data: ["plan": "developer", "prorate": false])
-                    #expect(try await eventually(timeout: .seconds(15)) { try await harness.command("cmd_\(tag)") == "sent" })
+                }
+                // What a process leaves when it dies after its call and before recording the
+                // answer: the decision committed, the call taken and made, the outcome missing.
+                let crashed = handler(base)
+                let event = InboundEvent(id: "cmd_\(tag)", routingKey: "internal.subscription.change_plan_requested",
+                                         type: "subscription.change_plan_requested",
+                                         body: try RunnerHarness.commandBody(id: "cmd_\(tag)", type: "subscription.change_plan_requested",
+                                                                             tenant: "tenant_\(tag)", data: ["plan": "developer", "prorate": false]),
+                                         attempt: 1, consumer: consumer.name)
+                try await Database.withDatabase(configuration: TestServers.database, logger: logger) { database in
+                    try await database.client.transaction(logger: logger) { connection in
+                        try await crashed.handle(event, connection: connection, logger: logger)
+                    }
+                    let taken = try await PendingCallStore.withConnection(on: database.client, logger: logger) {
+                        try await $0.take(consumer: consumer.name, eventIDs: [event.id], lease: .seconds(1))
+                    }
+                    #expect(taken.count == 1)
+                    let pending = try JSONDecoder().decode(CommandExecutor.PendingCommand.self, from: Data(try #require(taken.first).payload.utf8))
+                    var requestIDs: [String] = []
+                    try await crashed.commands.send(pending.decision, requestIDs: &requestIDs)
+                }
+                #expect(stripe.effects.count == 1)
+                try await Task.sleep(for: .milliseconds(1_200))  // the dead process's claim runs out
+                try await RunnerHarness.run(consumer: consumer, handlers: [handler(base)], keepEffects: true) { (harness) async throws -> Void in
+                    #expect(try await eventually(timeout: .seconds(10)) { try await harness.command("cmd_\(tag)") == "sent" })
+                    #expect(try await harness.scalar("SELECT count(*) FROM pending_calls WHERE consumer = \(consumer.name)", as: Int.self) == 0)
+                    #expect(harness.metric("calls_completed") == 1)
                 }
             }
             let updates = stripe.requests.filter { $0.path == "/v1/subscriptions/sub_\(tag)" }
-            #expect(updates.count == 2, "the rolled-back attempt and its retry")
+            #expect(updates.count == 2, "the dead process's call and the sweep's")
             #expect(Set(updates.map(\.idempotencyKey)) == ["cmd_\(tag):update"])
+            #expect(stripe.effects.count == 1)
+        }
+
+        @Test func anAttemptOutlastingItsLeaseIsCutAndMadeAgainWithTheSameKey() async throws {
+            let stripe = FakeStripe()
+            let tag = UUID().uuidString.prefix(6).lowercased()
+            // The first answer comes after 5 s (the client's timeout is 2 s): the lease of 2 s
+            // cuts the attempt a second before it runs out, before the client gives up.
+            stripe.script("/v1/subscriptions", [.hang(.seconds(5))])
+            try await stripe.run { base in
+                try await RunnerHarness.run(consumer: LifecycleConsumerTests.consumer(), handlers: [handler(base)],
+                                            callLease: .seconds(2)) { (harness) async throws -> Void in
+                    try await seed(harness, tag: tag)
+                    try await harness.publishCommand(id: "cmd_\(tag)", type: "subscription.cancel_requested", tenant: "tenant_\(tag)",
+                                                     data: ["at_period_end": true])
+                    #expect(try await eventually(timeout: .seconds(15)) { try await harness.command("cmd_\(tag)") == "sent" })
+                    #expect(harness.metric("calls_retried") == 1)
+                }
+            }
+            #expect(Set(stripe.requests.map(\.idempotencyKey)) == ["cmd_\(tag):cancel"])
             #expect(stripe.effects.count == 1)
         }
 

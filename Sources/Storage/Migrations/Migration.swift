@@ -25,5 +25,6 @@ extension Migration {
         .m0006_notifications,
         .m0007_usage,
         .m0008_usageTotals,
+        .m0009_pendingCalls,
     ]
 }
