@@ -26,8 +26,15 @@ public struct ConsumerDefinition: Sendable, Equatable {
     var maxAttempts: Int
     /// The broker's own redelivery limit on the work queue (`x-delivery-limit`): a message that
     /// crashes the process on every delivery ends in the dead-letter queue instead of looping.
-    /// Above `maxAttempts`, since handled failures never count against it.
+    /// Above `maxAttempts`, since handled failures never count against it. A backstop: the
+    /// runner dead-letters such a message itself after ``crashLimit`` crashes.
     package var deliveryLimit: Int
+
+    /// Times a redelivered message may be the one being handled when its process dies before
+    /// the runner dead-letters it without handling it again: 3, and always at least two below
+    /// the broker's ``deliveryLimit``, so that the innocent messages returned with it at each
+    /// crash stay below that limit.
+    package var crashLimit: Int { max(1, min(3, deliveryLimit - 2)) }
 
     /// The queue its dead letters wait in, `<queue>.dead`, for the `billing dlq` commands.
     public var deadLetterQueue: String { BrokerNames.deadLetterQueue(of: queue) }

@@ -8,6 +8,7 @@ public struct ConsumerMetrics: Sendable {
     let deadLettered: Counter
     let databaseWaits: Counter
     let callsCompleted: Counter
+    let crashes: Counter
     let callsRetried: Counter
     let callsAbandoned: Counter
     let latency: DurationHistogram
@@ -24,6 +25,7 @@ public struct ConsumerMetrics: Sendable {
         retried = counter("retried", "Failed events sent to a retry queue")
         deadLettered = counter("dead_lettered", "Events sent to the dead-letter queue")
         databaseWaits = counter("database_waits", "Times a worker held its deliveries until the database answered again")
+        crashes = counter("crash_dead_lettered", "Redelivered events dead-lettered because their process died handling them too often")
         callsCompleted = counter("calls_completed", "Calls to Stripe made after their transaction committed, outcome recorded")
         callsRetried = counter("calls_retried", "Attempts of such calls that failed and wait for a retry")
         callsAbandoned = counter("calls_abandoned", "Such calls given up, their failure recorded as the outcome")

@@ -130,6 +130,12 @@ public struct ConsumerRunner: Service {
     /// Handles deliveries in one transaction and settles each. When the batch fails, each
     /// delivery is handled on its own, so the failure lands on the event that caused it.
     func process(batch deliveries: [AMQPDelivery]) async {
+        var deliveries = deliveries
+        if deliveries.contains(where: \.redelivered) {
+            // Returned by the broker: each handled alone, before the rest (they came first).
+            for suspect in deliveries where suspect.redelivered { await processSuspect(suspect) }
+            deliveries.removeAll(where: \.redelivered)
+        }
         guard deliveries.count > 1, !(handler is any OutboxEventHandler) else {
             for delivery in deliveries { await process(delivery) }
             return
@@ -180,6 +186,43 @@ public struct ConsumerRunner: Service {
             try await AMQPDelivery.ack(withEvents)
         } catch {
             logger.warning("acks not delivered; the broker will redeliver those events", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// A delivery the broker returned (its process died or its connection dropped while it held
+    /// it): handled alone in this process (``SuspectGate``), after a start is counted and
+    /// committed, so a message that kills the process each time is dead-lettered by its own
+    /// count after ``ConsumerDefinition/crashLimit`` crashes, and the innocent messages that
+    /// were prefetched with it are never blamed.
+    func processSuspect(_ delivery: AMQPDelivery) async {
+        await SuspectGate.processWide.alone {
+            guard let id = delivery.properties.messageID, !id.isEmpty else { return await process(delivery) }
+            let starts: Int?
+            do {
+                starts = try await DeliveryStartStore.withConnection(on: database, logger: logger) {
+                    try await $0.start(consumer: definition.name, eventID: id)
+                }
+            } catch {
+                // Not counted (the database is away): the broker's delivery limit stays the backstop.
+                logger.warning("could not count the start of a redelivered event", metadata: [
+                    "event": "\(id)", "error": "\(FailureClassifier.describe(error))"])
+                starts = nil
+            }
+            if let starts, let decision = DeliveryDecision.decide(starts: starts, consumer: definition) {
+                metrics.crashes.increment()
+                await execute(decision, for: delivery)
+            } else {
+                await process(delivery)
+            }
+            guard starts != nil else { return }
+            do {
+                try await DeliveryStartStore.withConnection(on: database, logger: logger) {
+                    try await $0.clear(consumer: definition.name, eventID: id)
+                }
+            } catch {
+                // A count left behind only continues if this event id is ever redelivered again.
+                logger.debug("could not clear a start count", metadata: ["event": "\(id)", "error": "\(FailureClassifier.describe(error))"])
+            }
         }
     }
 

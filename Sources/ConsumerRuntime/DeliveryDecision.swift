@@ -33,4 +33,14 @@ package enum DeliveryDecision: Sendable, Equatable {
             return .retry(queue: consumer.retryQueue(for: delay), nextAttempt: attempt + 1, delay: delay, error: message)
         }
     }
+
+    /// For a redelivered message whose handling is about to begin for the `starts`-th time
+    /// (counted and committed first, the message handled alone in its process): dead-letter it
+    /// without handling once its process died in its hands more than `consumer.crashLimit`
+    /// times; nil to handle it.
+    package static func decide(starts: Int, consumer: ConsumerDefinition) -> DeliveryDecision? {
+        guard starts > consumer.crashLimit else { return nil }
+        return .deadLetter(queue: consumer.deadLetterQueue, attempts: starts - 1,
+                           error: "the process died while handling it \(starts - 1) times (a crash, kill -9, out of memory); not handled again")
+    }
 }

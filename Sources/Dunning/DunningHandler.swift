@@ -104,6 +104,11 @@ public struct DunningHandler: PendingCallHandler {
                 throw TransientFailure("subscription \(subscriptionID) is not known yet; the lifecycle consumer has not applied it")
             }
             tenantID = try await lifecycle.tenant(of: subscription)
+            if tenantID == nil, try await !lifecycle.hasAccount(customerID: subscription.stripeCustomerID) {
+                // The customer event (which names the tenant) may come after the subscription's:
+                // a case opened now would have no tenant to notify or restrict, for good.
+                throw TransientFailure("customer \(subscription.stripeCustomerID) is not known yet; the lifecycle consumer has not applied it")
+            }
             tier = subscription.tier
         }
         let decision = DunningCases.paymentFailed(existing: existing?.dunningCase, invoiceID: invoice.id, tenantID: tenantID, tier: tier,

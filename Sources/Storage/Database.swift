@@ -28,9 +28,10 @@ public struct Database: Sendable {
         }
     }
 
-    /// True when the database answers a trivial query within `timeout` (a readiness probe must
-    /// answer quickly whatever the database does: an unreachable host can take a minute to fail).
+    /// True when the database answers a trivial query within `timeout`, on a connection of the
+    /// probe's own (see ``DatabaseProbe``): a readiness probe must answer quickly whatever the
+    /// database does, and the pool's connections can be held by a server that stopped answering.
     public func isReachable(logger: Logger, timeout: Duration = .seconds(1)) async -> Bool {
-        await client.isReachable(logger: logger, timeout: timeout)
+        await DatabaseProbe(configuration: configuration, timeout: timeout, logger: logger).answers()
     }
 }

@@ -118,6 +118,20 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible {
         return tls
     }
 
+    /// One connection's configuration (the readiness probe's), connecting within `timeout`.
+    func connectionConfiguration(timeout: Duration) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS = switch sslMode {
+        case "require", "verify-ca", "verify-full": .require(try NIOSSLContext(configuration: tlsConfiguration))
+        case "prefer": .prefer(try NIOSSLContext(configuration: tlsConfiguration))
+        default: .disable
+        }
+        var configuration = PostgresConnection.Configuration(host: host, port: port, username: user, password: password,
+                                                             database: database, tls: tls)
+        let parts = timeout.components
+        configuration.options.connectTimeout = .nanoseconds(parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000)
+        return configuration
+    }
+
     var clientConfiguration: PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS = switch sslMode {
         case "require", "verify-ca", "verify-full": .require(tlsConfiguration)

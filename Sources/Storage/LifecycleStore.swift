@@ -123,6 +123,13 @@ public struct LifecycleStore: PostgresStore {
         return nil
     }
 
+    /// Whether a customer event of `customerID` has been applied (its account row exists).
+    public func hasAccount(customerID: String) async throws -> Bool {
+        let rows = try await connection.query("SELECT 1 FROM billing_accounts WHERE stripe_customer_id = \(customerID)", logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
     /// The subscription's items, by item id.
     public func items(subscriptionID: String) async throws -> [SubscriptionItemRecord] {
         try await connection.records(SubscriptionItemRecord.self, """

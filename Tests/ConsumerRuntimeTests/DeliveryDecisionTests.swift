@@ -25,6 +25,20 @@ struct DeliveryDecisionTests {
             == .retry(queue: "billing.lifecycle.retry.2m", nextAttempt: 4, delay: .seconds(120), error: "db down"))
     }
 
+    @Test func aRedeliveredMessageIsHandledUntilItsProcessDiedInItsHandsMoreThanTheCrashLimit() {
+        #expect(consumer.deliveryLimit == 6)
+        #expect(consumer.crashLimit == 3)
+        for starts in 1...3 { #expect(DeliveryDecision.decide(starts: starts, consumer: consumer) == nil) }
+        #expect(DeliveryDecision.decide(starts: 4, consumer: consumer) == .deadLetter(
+            queue: "billing.lifecycle.dead", attempts: 3,
+            error: "the process died while handling it 3 times (a crash, kill -9, out of memory); not handled again"))
+        // A low broker limit lowers the crash limit, so innocent messages stay below the broker's.
+        var tight = consumer
+        tight.deliveryLimit = 4
+        #expect(tight.crashLimit == 2)
+        #expect(DeliveryDecision.decide(starts: 3, consumer: tight) != nil)
+    }
+
     @Test func theLastAttemptDeadLetters() {
         let decision = DeliveryDecision.decide(.failed(.transient, message: "db down"), attempt: 4, consumer: consumer)
         #expect(decision == .deadLetter(queue: "billing.lifecycle.dead", attempts: 4, error: "gave up after 4 attempts: db down"))

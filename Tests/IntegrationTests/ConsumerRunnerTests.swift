@@ -16,6 +16,30 @@ import Testing
 @testable import Notifications
 @testable import Usage
 
+/// A handler that kills its "process" on one event, as a crash or `kill -9` would: it drops the
+/// process's broker connection (which returns every unacknowledged delivery to the queue, as
+/// the kernel's closing of a dead process's socket does) and never returns. Every other event
+/// is a row in `test_effects`.
+final class KillingHandler: EventHandler {
+    let poison: String
+    let broker: AMQPConnection
+    let killed = Atomic<Bool>(false)
+
+    init(poison: String, broker: AMQPConnection) {
+        self.poison = poison
+        self.broker = broker
+    }
+
+    func handle(_ event: InboundEvent, connection: PostgresConnection, logger: Logger) async throws {
+        if event.id == poison {
+            killed.store(true, ordering: .sequentiallyConsistent)
+            broker.shutdown()
+            try await Task.sleep(for: .seconds(600))  // a dead process does nothing more; the test cancels it
+        }
+        try await connection.query("INSERT INTO test_effects (event_id) VALUES (\(event.id))", logger: logger)
+    }
+}
+
 /// A handler whose effect is a row in `test_effects`, and whose failures tests switch on.
 final class RecordingHandler: EventHandler {
     enum Mode: Sendable { case succeed, failTransiently, failPermanently, failFirstAttemptAfterWriting }
@@ -200,6 +224,60 @@ extension Integration {
                 #expect(try await harness.deadLetterCount() == 0)
                 // Each process took one of the two copies.
                 #expect(first.calls.load(ordering: .relaxed) + second.calls.load(ordering: .relaxed) == 1)
+            }
+        }
+
+        /// One message kills the process each time it is handled; it sits among a thousand, all
+        /// prefetched together, and the process is started again after each death.
+        @Test func aMessageThatKillsItsProcessEveryTimeIsDeadLetteredAloneAmongAThousand() async throws {
+            let consumer = {
+                var consumer = RunnerHarness.consumer(maxAttempts: 3)  // the broker's delivery limit: 5; the crash limit: 3
+                consumer.prefetch = 1000
+                consumer.batchSize = 50
+                return consumer
+            }()
+            let poison = "evt_poison_0500"
+            let logger = TestServers.logger
+            try await RunnerHarness.run(consumer: consumer, handlers: [], keepQueues: false) { (harness) async throws -> Void in
+                for n in 0..<1000 { try await harness.publish(id: n == 500 ? poison : "evt_innocent_\(n)") }
+                func innocentEffects() async throws -> (rows: Int, events: Int) {
+                    let rows = try await harness.database.client.query(
+                        "SELECT count(*), count(DISTINCT event_id) FROM test_effects WHERE event_id LIKE 'evt_innocent_%'", logger: logger)
+                    for try await (all, distinct) in rows.decode((Int, Int).self) { return (all, distinct) }
+                    return (0, 0)
+                }
+                var deaths = 0
+                for _ in 0..<8 {
+                    let broker = AMQPConnection(configuration: TestServers.amqp, logger: logger)
+                    let handler = KillingHandler(poison: poison, broker: broker)
+                    let pool = Database(configuration: TestServers.database, logger: logger)
+                    let settled = try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { try await broker.run() }
+                        group.addTask { await pool.client.run() }
+                        group.addTask {
+                            try await broker.waitUntilConnected(timeout: .seconds(10))
+                            try await ConsumerRunner(definition: consumer, handler: handler, connection: broker, database: pool.client,
+                                                     metrics: ConsumerMetrics(consumer: consumer.name, registry: harness.registry), logger: logger).run()
+                        }
+                        defer { group.cancelAll() }
+                        return try await eventually(timeout: .seconds(60)) {
+                            if handler.killed.load(ordering: .sequentiallyConsistent) { return true }
+                            let applied = try await innocentEffects().events
+                            let dead = try await harness.deadLetterCount()
+                            return applied == 999 && dead == 1
+                        }
+                    }
+                    #expect(settled, "neither a death nor the end within 60 s")
+                    guard handler.killed.load(ordering: .sequentiallyConsistent) else { break }
+                    deaths += 1
+                }
+                // The first death is not counted (the message was new); then three counted ones.
+                #expect(deaths == consumer.crashLimit + 1)
+                #expect(try await innocentEffects() == (999, 999), "every innocent message applied once")
+                let dead = try await harness.deadLetters()
+                #expect(dead.map(\.id) == [poison], "only the poisoned message is dead-lettered")
+                #expect(dead.first?.reason.contains("the process died while handling it 3 times") == true, "\(dead.first?.reason ?? "")")
+                #expect(harness.metric("crash_dead_lettered") == 1)
             }
         }
 

@@ -41,19 +41,43 @@ extension Integration {
                 let result = try #require(outcome.value.withLock { $0 })
                 #expect(result.hasPrefix("failed"), "\(result)")
                 // The pool replaces the connection: the next lease works.
-                #expect(try await database.isReachable(logger: logger, timeout: .seconds(10)))
+                #expect(await database.client.isReachable(logger: logger, timeout: .seconds(10)))
             }
         }
     }
 }
 
 extension Integration.DatabaseOutageTests {
+    /// A frozen server (every PostgreSQL process stopped with SIGSTOP: connections stay open,
+    /// nothing answers) holds a query on a pool connection until TCP keepalive gives up, a minute
+    /// later. The readiness probe uses a connection of its own and closes it at its deadline, so
+    /// `/readyz` still answers within a second.
+    @Test func theReadinessProbeAnswersWithinItsDeadlineWhileTheServerIsFrozen() async throws {
+        let logger = TestServers.logger
+        try await Database.withDatabase(configuration: TestServers.database, logger: logger) { database in
+            #expect(await database.isReachable(logger: logger, timeout: .seconds(1)))
+            let clock = ContinuousClock()
+            try TestServers.postgres("freeze")
+            var answers: [Bool] = []
+            var longest = Duration.zero
+            for _ in 0..<3 {
+                let started = clock.now
+                answers.append(await database.isReachable(logger: logger, timeout: .seconds(1)))
+                longest = max(longest, clock.now - started)
+            }
+            try TestServers.postgres("thaw")
+            #expect(answers == [false, false, false])
+            #expect(longest < .milliseconds(1_500), "a probe took \(longest) against a frozen server")
+            #expect(try await eventually(timeout: .seconds(10)) { await database.isReachable(logger: logger, timeout: .seconds(1)) })
+        }
+    }
+
     /// A server that vanishes without closing (a frozen host) is noticed by TCP keepalive (see
     /// Vendor/postgres-nio/PATCHES.md): the pool's connections carry the keepalive timer, as
     /// `ss` shows for this process's sockets to the database.
     @Test func thePoolsConnectionsUseTCPKeepalive() async throws {
         try await Database.withDatabase(configuration: TestServers.database, logger: TestServers.logger) { database in
-            #expect(await database.isReachable(logger: TestServers.logger, timeout: .seconds(5)))
+            #expect(await database.client.isReachable(logger: TestServers.logger, timeout: .seconds(5)))
             let sockets = try TestServers.run("/usr/bin/ss", ["-tnopH", "state", "established", "( dport = :\(TestServers.database.port) )"])
                 .split(separator: "\n").filter { $0.contains("pid=\(getpid()),") }
             #expect(!sockets.isEmpty, "no connection of this process to the database")

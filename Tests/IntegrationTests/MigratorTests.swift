@@ -68,7 +68,7 @@ extension Integration {
                     let migrator = Migrator()
                     #expect(try await migrator.migrate(database.client, logger: logger) == Migration.all.map(\.version))
                     #expect(try await tables(database) == [
-                        "billing_accounts", "dunning_cases", "dunning_steps", "dunning_tasks", "invoices", "lifecycle_commands", "mrr_movements",
+                        "billing_accounts", "delivery_starts", "dunning_cases", "dunning_steps", "dunning_tasks", "invoices", "lifecycle_commands", "mrr_movements",
                         "notification_webhooks", "notifications", "pending_calls", "processed_events", "schema_migrations", "stale_snapshots",
                         "stripe_events", "subscription_items", "subscription_transitions", "subscriptions", "tenant_service_states", "usage_alerts",
                         "usage_events", "usage_meter_reports", "usage_totals",

@@ -16,8 +16,9 @@ import tempfile
 import threading
 import time
 
-from faults import (CONFIRM_TIMEOUT_MS, HEARTBEAT_S, SHUTDOWN_TIMEOUT_MS, Billing, Failure, Sender, check_exact, dead_letters,
-                    get, log, psql, purge_billing_queues, queue_depths, rabbitmqctl, services)
+from faults import (CONFIRM_TIMEOUT_MS, HEARTBEAT_S, INTERNAL_SECRET, SHUTDOWN_TIMEOUT_MS, WEBHOOK_SECRET, Billing, Failure, FakeStripe,
+                    SMTPSink, Sender, check_exact, dead_letters, deliver_until_accepted, get, log, psql, purge_billing_queues,
+                    queue_depths, rabbitmqctl, services)
 
 SCENARIOS = {}
 
@@ -175,6 +176,137 @@ def frozen_broker(work, seconds=30):
     figures.update({"frozen_s": seconds, "noticed_after_s": round(noticed, 2), "longest_refusal_s": round(sender.longest_non_2xx, 3)})
     a.terminate(SHUTDOWN_TIMEOUT_MS / 1000 + 10)
     return figures
+
+
+def stripe_event(event_id, event_type, obj):
+    return json.dumps({"id": event_id, "object": "event", "api_version": "2025-03-31.basil", "created": int(time.time()),
+                       "livemode": False, "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None},
+                       "type": event_type, "data": {"object": obj}}, separators=(",", ":")).encode()
+
+
+def tenant_events(run, n):
+    """A Team subscriber whose renewal payment failed: customer, subscription, failed invoice."""
+    tag = f"s5_{run}_{n:04d}"
+    customer = {"id": f"cus_{tag}", "object": "customer", "email": f"billing@{tag}.example", "name": f"Company {tag}",
+                "metadata": {"tenant_id": f"tenant_{tag}", "admin_email": f"admin@{tag}.example"},
+                "invoice_settings": {"default_payment_method": None}, "livemode": False}
+    item = {"id": f"si_{tag}", "object": "subscription_item", "quantity": 1, "current_period_start": 1764000000,
+            "current_period_end": 1766592000,
+            "price": {"id": "price_team_monthly", "object": "price", "currency": "usd", "unit_amount": 9900,
+                      "recurring": {"interval": "month", "interval_count": 1}, "metadata": {},
+                      "product": {"id": "prod_team", "metadata": {"plan_slug": "team"}}}}
+    subscription = {"id": f"sub_{tag}", "object": "subscription", "customer": f"cus_{tag}", "status": "past_due",
+                    "trial_start": None, "trial_end": None, "cancel_at_period_end": False, "cancel_at": None, "canceled_at": None,
+                    "ended_at": None, "pause_collection": None, "discount": None, "metadata": {}, "created": 1764000000,
+                    "items": {"object": "list", "data": [item]}}
+    invoice = {"id": f"in_{tag}", "object": "invoice", "customer": f"cus_{tag}",
+               "parent": {"type": "subscription_details", "subscription_details": {"subscription": f"sub_{tag}"}},
+               "status": "open", "currency": "usd", "amount_due": 9900, "amount_paid": 0, "amount_remaining": 9900,
+               "attempt_count": 1, "next_payment_attempt": None, "billing_reason": "subscription_cycle",
+               "hosted_invoice_url": f"https://invoice.stripe.com/i/in_{tag}", "status_transitions": {"paid_at": None},
+               "created": 1764000000, "lines": {"object": "list", "data": []}}
+    return tag, [stripe_event(f"evt_{tag}_c", "customer.updated", customer),
+                 stripe_event(f"evt_{tag}_s", "customer.subscription.updated", subscription),
+                 stripe_event(f"evt_{tag}_f", "invoice.payment_failed", invoice)]
+
+
+def plan_change(tag):
+    return json.dumps({"id": f"cmd_{tag}", "type": "subscription.change_plan_requested", "occurred_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                       "tenant_id": f"tenant_{tag}", "data": {"plan": "enterprise", "prorate": True, "effective": "immediate"}},
+                      separators=(",", ":")).encode()
+
+
+@scenario("stripe-calls")
+def stripe_calls(work, tenants=120):
+    """5. Four consumer processes of each kind on the same queues, one killed and restarted while
+    commands call Stripe and again while dunning retries pay: every call made with one
+    idempotency key per effect (Stripe applied each once), every notification sent once."""
+    run = new_run()
+    day_s = 20
+    with FakeStripe(delay=1.0) as stripe, SMTPSink(work) as smtp:
+        env = {"STRIPE_API_BASE": f"http://127.0.0.1:{stripe.port}", "BILLING_DAY_SECONDS": str(day_s),
+               "BILLING_SCHEDULER_INTERVAL_MS": "200", "BILLING_PENDING_CALL_LEASE_MS": "10000",
+               "BILLING_SMTP_URL": f"smtp://127.0.0.1:{smtp.port}", "BILLING_SMTP_TLS": "none"}
+        intake = Billing("intake", work, env, command=("intake",)).start()
+        scheduler = Billing("scheduler", work, env, command=("schedule",)).start()
+        kinds = ["--consumer", "lifecycle", "--consumer", "dunning", "--consumer", "notifications"]
+        consumers = [Billing(f"consume-{n}", work, env, command=("consume", *kinds)).start() for n in range(4)]
+        started = time.monotonic()
+        tags = []
+
+        def feed():
+            for n in range(tenants):
+                tag, events = tenant_events(run, n)
+                tags.append(tag)
+                for body in events:
+                    deliver_until_accepted([intake.port], "/webhooks/stripe", body, "Stripe-Signature", WEBHOOK_SECRET)
+                time.sleep(0.05)
+            # The platform changes plans of subscriptions it knows exist.
+            wait_for(lambda: int(psql(f"SELECT count(*) FROM subscriptions WHERE stripe_subscription_id LIKE 'sub_s5_{run}_%'")) == tenants,
+                     120, "every subscription applied", interval=0.5)
+            for tag in tags:
+                deliver_until_accepted([intake.port], "/v1/events", plan_change(tag), "Billing-Signature", INTERNAL_SECRET)
+                time.sleep(0.05)
+
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+        # First kill: while the commands' calls are in flight (each answer takes a second).
+        wait_for(lambda: sum(1 for m, p, k in stripe.effects if p.startswith("/v1/subscriptions/")) >= tenants // 4, 180,
+                 "a quarter of the commands called")
+        consumers[0].kill9()
+        log(f"killed consume-0 (kill -9) with {len(stripe.requests)} Stripe requests made")
+        consumers[0].start()
+        feeder.join(300)
+        # Second kill: while dunning's day-1 retries pay.
+        wait_for(lambda: sum(1 for m, p, k in stripe.effects if p.endswith("/pay")) >= tenants // 4, day_s * 4 + 120,
+                 "a quarter of the day-1 retries paid")
+        consumers[1].kill9()
+        log(f"killed consume-1 (kill -9) with {len(stripe.requests)} Stripe requests made")
+        consumers[1].start()
+        like = f"s5_{run}_%"
+
+        def settled():
+            counts = psql(f"""SELECT (SELECT count(*) FROM lifecycle_commands WHERE tenant_id LIKE 'tenant_{like}' AND status = 'sent')
+                                  || ',' || (SELECT count(*) FROM dunning_cases WHERE tenant_id LIKE 'tenant_{like}' AND close_reason = 'paid')
+                                  || ',' || (SELECT count(*) FROM pending_calls WHERE call_key LIKE '%{run}%')
+                                  || ',' || (SELECT count(*) FROM notifications WHERE tenant_id LIKE 'tenant_{like}' AND status <> 'sent')
+                                  || ',' || (SELECT count(*) FROM notifications WHERE tenant_id LIKE 'tenant_{like}')""")
+            sent, paid, pending, unsent, notices = (int(x) for x in counts.split(","))
+            return sent == tenants and paid == tenants and pending == 0 and unsent == 0 and notices > 0
+
+        wait_for(settled, 420, "every command sent, every case paid, every notification sent", interval=1)
+        took = time.monotonic() - started
+        # Calls: per target (method and path) one idempotency key, and Stripe applied each once.
+        keys = {}
+        for method, path, key in stripe.requests:
+            keys.setdefault((method, path), set()).add(key)
+        mine = {target: k for target, k in keys.items() if run in target[1]}
+        second_keys = {f"{m} {p}": sorted(k) for (m, p), k in mine.items() if len(k) != 1}
+        if second_keys:
+            raise Failure(f"stripe-calls: calls with a second idempotency key: {dict(list(second_keys.items())[:5])}")
+        effects = [e for e in stripe.effects if run in e[1]]
+        updates = sum(1 for m, p, k in effects if p.startswith("/v1/subscriptions/"))
+        pays = sum(1 for m, p, k in effects if p.endswith("/pay"))
+        if updates != tenants or pays != tenants:
+            raise Failure(f"stripe-calls: {updates} plan changes and {pays} payments applied for {tenants} tenants")
+        replays = sum(1 for r in stripe.requests if run in r[1]) - len(effects)
+        if replays < 1:
+            raise Failure("stripe-calls: no call was made again after a kill; the scenario did not kill a process during a call")
+        # Notifications: every outbox row sent once; a repeat after a kill would carry the same Message-ID.
+        sent_rows = int(psql(f"SELECT count(*) FROM notifications WHERE tenant_id LIKE 'tenant_{like}' AND status = 'sent'"))
+        mails = [m for m in smtp.messages() if any(f"s5_{run}_" in r for r in m["rcpt_tos"])]
+        distinct = {m["message_id"] for m in mails}
+        if len(distinct) != sent_rows:
+            raise Failure(f"stripe-calls: {len(distinct)} distinct emails received for {sent_rows} notifications sent")
+        dead = dead_letters()
+        if dead:
+            raise Failure(f"stripe-calls: {dead} dead letters")
+        figures = {"tenants": tenants, "stripe_requests": len(effects) + replays, "stripe_effects": len(effects),
+                   "replayed_with_same_key": replays, "second_keys": 0, "notifications_sent": sent_rows, "emails_received": len(mails),
+                   "email_repeats_same_message_id": len(mails) - len(distinct), "dead_lettered": dead, "seconds_to_settle": round(took, 1)}
+        for process in [intake, scheduler, *consumers]:
+            process.terminate(SHUTDOWN_TIMEOUT_MS / 1000 + 10)
+        return figures
 
 
 @scenario("slow-clients")
@@ -369,8 +501,8 @@ def main():
                 except Exception as error:  # a failed check, or the scenario's own error: report, go on
                     failures.append(f"{label}: {error}")
                     log("FAILED", label, "-", error)
-                    for log_name in ("serve-a", "serve-b"):
-                        tail_log(work, log_name)
+                    for process in Billing.started:
+                        tail_log(work, process.name)
                 finally:
                     cleanup()
     if args.json:

@@ -4,6 +4,7 @@ end each scenario with exact counts. Used by fault_suite.py; Python only runs th
 import hashlib
 import hmac
 import http.client
+import http.server
 import json
 import os
 import random
@@ -64,8 +65,9 @@ class Billing:
 
     started = []  # every process a scenario started, for the clean-up after it
 
-    def __init__(self, name, workdir, extra_env=None):
+    def __init__(self, name, workdir, extra_env=None, command=("serve",)):
         self.name = name
+        self.command = list(command)
         self.port = free_port()
         self.log_path = os.path.join(workdir, f"{name}.log")
         self.extra_env = extra_env or {}
@@ -91,7 +93,7 @@ class Billing:
         return env
 
     def start(self, migrate=False, timeout=60):
-        args = [billing_binary(), "serve"] + (["--migrate", "--declare-topology"] if migrate else [])
+        args = [billing_binary(), *self.command] + (["--migrate", "--declare-topology"] if migrate else [])
         with open(self.log_path, "ab") as out:
             self.process = subprocess.Popen(args, cwd=REPO, env=self.environment(), stdout=out, stderr=subprocess.STDOUT,
                                             start_new_session=True)
@@ -326,3 +328,133 @@ def check_exact(run, sender, scenario, timeout=180, expect_dead=0, processes=())
     # answer) and were absorbed by the inbox, as counted by the processes still running.
     figures["duplicates_absorbed"] = int(sum(p.metric("billing_consumer_duplicates_total") for p in processes if p.alive()))
     return figures
+
+
+INTERNAL_SECRET = "fault-suite-internal-secret"
+
+
+def sign_with(secret, body):
+    now = int(time.time())
+    signature = hmac.new(secret.encode(), f"{now}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={now},v1={signature}"
+
+
+def post(port, path, body, headers, timeout=15):
+    """One POST; (status, body), or (None, b"") when the connection failed."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("POST", path, body=body, headers={"Content-Type": "application/json", **headers})
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    except OSError:
+        return None, b""
+    finally:
+        connection.close()
+
+
+def deliver_until_accepted(ports, path, body, signature_header, secret, deadline_s=120):
+    """Posts `body` as Stripe (or the platform) does: again after a non-2xx, on the next port."""
+    deadline = time.monotonic() + deadline_s
+    attempt = 0
+    while time.monotonic() < deadline:
+        port = ports[attempt % len(ports)]
+        attempt += 1
+        status, _ = post(port, path, body, {signature_header: sign_with(secret, body)})
+        if status is not None and 200 <= status < 300:
+            return attempt
+        time.sleep(0.3)
+    raise Failure(f"{path}: not accepted within {deadline_s} s")
+
+
+class FakeStripe:
+    """Stripe's REST API as the consumers call it, on a real port: records every request,
+    answers after `delay` seconds (so that a kill lands while calls are in flight), and replays
+    the stored answer for an Idempotency-Key it has seen, as Stripe does."""
+
+    def __init__(self, delay=0.2):
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.requests = []   # (method, path, idempotency key)
+        self.effects = []    # the requests that took effect (first use of their key)
+        self.stored = {}
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                key = self.headers.get("Idempotency-Key")
+                time.sleep(fake.delay)
+                with fake.lock:
+                    fake.requests.append((self.command, self.path, key))
+                    body = fake.stored.get(key) if key else None
+                    if body is None:
+                        parts = self.path.split("/")
+                        body = json.dumps({"id": parts[3] if len(parts) > 3 else "obj", "object": parts[2].rstrip("s")}).encode()
+                        fake.effects.append((self.command, self.path, key))
+                        if key:
+                            fake.stored[key] = body
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Request-Id", f"req_{random.randrange(10**12)}")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_POST = answer
+            do_DELETE = answer
+            do_GET = answer
+
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # a client killed mid-request (the point of the scenario) is not an error here
+
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class SMTPSink:
+    """Tests/tools/smtp_sink.py (aiosmtpd) as a process: every accepted message as a JSON file."""
+
+    def __init__(self, workdir):
+        self.directory = os.path.join(workdir, "mail")
+        os.makedirs(self.directory, exist_ok=True)
+        self.port = free_port()
+        self.process = None
+
+    def __enter__(self):
+        tool = os.path.join(REPO, "Tests", "tools", "smtp_sink.py")
+        python = os.environ.get("BILLING_TEST_PYTHON") or "python3"  # the test venv has aiosmtpd
+        self.process = subprocess.Popen([python, tool, "--dir", self.directory, "--port", str(self.port)], stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        line = self.process.stdout.readline()
+        if not line.startswith("ready"):
+            raise Failure(f"the SMTP sink did not start: {line}")
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def messages(self):
+        found = []
+        for name in os.listdir(self.directory):
+            if name.endswith(".json"):
+                with open(os.path.join(self.directory, name)) as f:
+                    found.append(json.load(f))
+        return found

@@ -12,7 +12,7 @@
 #             eval "$(deploy/local/services.sh env)"
 #   ctl ...   rabbitmqctl -n billing@localhost ... against the project broker
 #   psql ...  psql as user billing on database billing of the project cluster
-#   postgres stop|start|restart   stop or start PostgreSQL alone (fault tests);
+#   postgres stop|start|restart|freeze|thaw   stop, start, or SIGSTOP/SIGCONT PostgreSQL alone (fault tests);
 #             stop is `pg_ctl stop -m fast`
 #   rabbitmq-pid  print the broker's OS process id (fault tests: kill -STOP, kill -9)
 #
@@ -628,8 +628,24 @@ cmd_postgres() {
     stop) pg_down ;;
     start) pg_up ;;
     restart) pg_down && pg_up ;;  # pg_ctl stop -m fast, then start with our settings
-    *) die "usage: $0 postgres stop|start|restart" ;;
+    freeze) pg_signal STOP ;;      # every server process stopped: connections stay open, nothing answers
+    thaw) pg_signal CONT ;;
+    *) die "usage: $0 postgres stop|start|restart|freeze|thaw" ;;
   esac
+}
+
+# Sends SIGSTOP or SIGCONT to the postmaster and every process it started (fault tests).
+pg_signal() {
+  choose_pg_base quiet
+  [[ -s $PGDATA/postmaster.pid ]] || die "no postmaster.pid in $PGDATA: is PostgreSQL running?"
+  local main children
+  main=$(head -n 1 "$PGDATA/postmaster.pid")
+  children=$(pgrep -P "$main" || true)
+  if [[ $1 == STOP ]]; then
+    kill -STOP $children "$main"
+  else
+    kill -CONT "$main" $children
+  fi
 }
 
 cmd_rabbitmq_pid() {
@@ -644,7 +660,7 @@ cmd_psql() {
 }
 
 usage() {
-  echo "usage: $0 up | down [--purge] | status | env | ctl ARGS... | psql ARGS... | postgres stop|start|restart | rabbitmq-pid" >&2
+  echo "usage: $0 up | down [--purge] | status | env | ctl ARGS... | psql ARGS... | postgres stop|start|restart|freeze|thaw | rabbitmq-pid" >&2
   exit 2
 }
 

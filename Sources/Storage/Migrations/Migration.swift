@@ -26,5 +26,6 @@ extension Migration {
         .m0007_usage,
         .m0008_usageTotals,
         .m0009_pendingCalls,
+        .m0010_deliveryStarts,
     ]
 }
