@@ -60,7 +60,10 @@ final class ConnectionLoop {
         consumers.removeAll()
         for waiter in confirms.removeAll() { waiter.resume(throwing: AMQPError.shutDown) }
         if let live {
-            camqp_close_and_destroy(live.handle)
+            // A frozen broker never answers the close (librabbitmq would wait its RPC timeout,
+            // 30 s): the watchdog cuts the wait, then the socket is closed all the same.
+            watched("closing the connection", limit: .seconds(2)) { camqp_close(live.handle) }
+            camqp_destroy(live.handle)
             self.live = nil
         }
         status.disconnected(nil)

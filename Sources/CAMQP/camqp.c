@@ -101,10 +101,9 @@ void camqp_shutdown_socket(int fd) {
   if (fd >= 0) shutdown(fd, SHUT_RDWR);
 }
 
-void camqp_close_and_destroy(amqp_connection_state_t conn) {
+void camqp_close(amqp_connection_state_t conn) {
   if (conn == NULL) return;
   amqp_connection_close(conn, AMQP_REPLY_SUCCESS);
-  amqp_destroy_connection(conn);
 }
 
 void camqp_destroy(amqp_connection_state_t conn) {

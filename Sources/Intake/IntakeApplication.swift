@@ -83,7 +83,7 @@ public struct IntakeApplication: Sendable {
         guard operators else { return router }
         let operatorGroup = router.group()
             .add(middleware: OperatorTokenMiddleware(expected: Array(settings.opsToken.utf8)))
-            .add(middleware: OperatorFailureMiddleware(retryAfterSeconds: settings.retryAfterSeconds, logger: logger))
+            .add(middleware: OperatorFailureMiddleware(retryAfterSeconds: settings.retryAfterSeconds, describe: settings.describeFailure, logger: logger))
         for provider in operatorRoutes { operatorGroup.addRoutes(provider.routes) }
         return router
     }

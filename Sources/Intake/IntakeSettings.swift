@@ -22,6 +22,10 @@ public struct IntakeSettings: Sendable {
     var retryAfterSeconds: Int
     /// Requests whose body is being read (signature not yet verified) at most; beyond, 503.
     public var maxUnverifiedRequests: Int = ClientLimits().maxUnverifiedRequests
+    /// How an operator route's unexpected failure is written to the log. The composition root
+    /// gives one that knows the database's errors (whose own description hides the cause, and
+    /// whose debug description would carry query parameters).
+    public var describeFailure: @Sendable (any Error) -> String = { "\($0)" }
 
     /// The intake's settings: the secrets and token it checks, and limits that default to what the service runs with.
     public init(stripeWebhookSecrets: [String], internalSecret: String, opsToken: String, signatureToleranceSeconds: Int64 = 300,

@@ -6,6 +6,7 @@ import Logging
 /// with the route; the caller learns to retry, never a stack trace.
 struct OperatorFailureMiddleware: RouterMiddleware {
     let retryAfterSeconds: Int
+    let describe: @Sendable (any Error) -> String
     let logger: Logger
 
     func handle(_ request: Request, context: BillingRequestContext,
@@ -15,7 +16,7 @@ struct OperatorFailureMiddleware: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             throw error
         } catch {
-            logger.error("operator request failed", metadata: ["path": "\(context.endpointPath ?? request.uri.path)", "error": "\(error)"])
+            logger.error("operator request failed", metadata: ["path": "\(context.endpointPath ?? request.uri.path)", "error": "\(describe(error))"])
             var response = IntakeApplication.refusal(.serviceUnavailable, "unavailable", "the request could not be answered now; retry later")
             response.headers[.retryAfter] = String(retryAfterSeconds)
             return response

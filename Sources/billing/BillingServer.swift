@@ -74,6 +74,7 @@ struct BillingServer: Sendable {
         var intakeSettings = IntakeSettings(stripeWebhookSecrets: configuration.stripe.webhookSecrets.map(\.value),
                                             internalSecret: configuration.internalSecret.value, opsToken: configuration.opsToken.value)
         intakeSettings.maxUnverifiedRequests = configuration.http.clientLimits.maxUnverifiedRequests
+        intakeSettings.describeFailure = { FailureClassifier.describe($0) }
         let intake = IntakeApplication(
             settings: intakeSettings,
             publisher: amqp,
@@ -138,7 +139,8 @@ struct BillingServer: Sendable {
         do {
             try await group.run()
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw ListenError(host: configuration.http.host, port: configuration.http.port)
+            throw ListenError(host: configuration.http.host, port: configuration.http.port,
+                              operatorListener: operatorListener.map { ($0.host, $0.port) })
         }
     }
 }

@@ -53,6 +53,18 @@ extension Integration {
             #expect(!result.stderr.contains("Error:"))
         }
 
+        @Test(.timeLimit(.minutes(1)))
+        func aTakenOperatorPortIsNamedInTheLine() throws {
+            let held = try HeldPort()
+            var environment = baseEnvironment
+            environment["BILLING_OPS_HTTP_HOST"] = "127.0.0.1"
+            environment["BILLING_OPS_HTTP_PORT"] = "\(held.port)"
+            let result = try TestServers.runCapturing(TestServers.billingExecutable, ["serve"], environment: environment)
+            #expect(result.status == 69, "\(result.stderr)")
+            let last = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(last.contains("127.0.0.1:\(held.port) (BILLING_OPS_HTTP_PORT)"), "\(last)")
+        }
+
         /// The test harness itself: a child that cannot start fails its test at once, saying why.
         @Test func aServeThatExitsWhileStartingIsReportedAtOnceWithItsError() async throws {
             let clock = ContinuousClock()

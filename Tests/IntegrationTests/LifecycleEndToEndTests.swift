@@ -121,6 +121,48 @@ extension Integration {
             #expect(stripe.effects.first?.authorization == "Bearer sk_test_localfake")
         }
 
+        /// Shutdown has a bound: a command whose Stripe call hangs does not hold the exit past
+        /// `BILLING_SHUTDOWN_TIMEOUT_MS` (plus the few seconds of cancellation); the next process
+        /// makes the call again, with the same idempotency key, and records it once.
+        @Test func aShutdownDoesNotWaitForAHangingStripeCallWhichTheNextProcessFinishes() async throws {
+            let stripe = FakeStripe()
+            let tag = UUID().uuidString.prefix(8).lowercased()
+            let tenant = "tenant_\(tag)", customer = "cus_\(tag)", subscription = "sub_\(tag)"
+            stripe.script("/v1/subscriptions/\(subscription)", [.hang(.seconds(15))])
+            try await stripe.run { base in
+                let environment = ["STRIPE_API_BASE": base, "BILLING_SHUTDOWN_TIMEOUT_MS": "2000", "BILLING_PENDING_CALL_LEASE_MS": "5000"]
+                let serve = try await ServeProcess(environment: environment)
+                try await deliver(serve, StripeFixtures.customerEvent(id: "evt_\(tag)_c", created: 100, customer: customer, tenant: tenant))
+                try await deliver(serve, StripeFixtures.subscriptionEvent(id: "evt_\(tag)_s", created: 101, subscription: subscription,
+                                                                          customer: customer, status: "active"))
+                #expect(try await eventually { try await get(serve, "/v1/tenants/\(tenant)/subscription").status == 200 })
+                let command = Array(#"{"id":"cmd_\#(tag)","type":"subscription.cancel_requested","occurred_at":"2026-11-24T12:00:00Z","tenant_id":"\#(tenant)","data":{"at_period_end":true}}"#.utf8)
+                let signature = WebhookSignatureVerifier.header(payload: command, secret: ServeProcess.internalSecret,
+                                                                timestamp: Int64(Date().timeIntervalSince1970))
+                let accepted = try await HTTP.request("\(serve.url)/v1/events", method: "POST",
+                                                      headers: ["Content-Type": "application/json", "Billing-Signature": signature], body: command)
+                #expect(accepted.status == 202)
+                #expect(try await eventually { stripe.requests.contains { $0.path == "/v1/subscriptions/\(subscription)" } })
+                let clock = ContinuousClock()
+                let started = clock.now
+                _ = try await serve.stop()
+                let took = clock.now - started
+                #expect(took < .seconds(8), "the process took \(took) to exit with a bound of 2 s")
+                // The next process takes the call over once its claim has run out.
+                let next = try await ServeProcess(environment: environment)
+                func status() async throws -> String? {
+                    let commands = try await get(next, "/v1/tenants/\(tenant)/commands").json["commands"] as? [[String: Any]]
+                    return commands?.first?["status"] as? String
+                }
+                #expect(try await eventually(timeout: .seconds(30)) { try await status() == "sent" })
+                #expect(try await next.stop() == 0)
+            }
+            let calls = stripe.requests.filter { $0.path == "/v1/subscriptions/\(subscription)" }
+            #expect(calls.count == 2, "the call cut by the shutdown and the next process's")
+            #expect(Set(calls.map(\.idempotencyKey)) == ["cmd_\(tag):cancel"])
+            #expect(stripe.effects.filter { $0.path == "/v1/subscriptions/\(subscription)" }.count == 1)
+        }
+
         @Test func theMRRReportCountsTheMonthsMovementsAndCohort() async throws {
             let serve = try await ServeProcess()
             let tag = UUID().uuidString.prefix(8).lowercased()

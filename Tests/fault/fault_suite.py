@@ -9,6 +9,8 @@ Run by deploy/local/test.sh after `swift test` (the services up, the binary buil
 0 when every scenario held; the figures are printed as one JSON object per scenario."""
 import argparse
 import json
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -156,12 +158,26 @@ def frozen_broker(work, seconds=30):
     heartbeat intervals, requests answer 503 meanwhile, nothing is lost."""
     run = new_run()
     a = Billing("serve-a", work).start()
+    # An intake alone (no consumer whose acks would wait for the dead peer to be noticed) shut
+    # down while the broker is frozen: its connection still looks alive, so it sends a close.
+    # Its heartbeat is 30 s, as in production, so that librabbitmq's own heartbeat check does not
+    # end the wait for the close either.
+    amqp = os.environ["BILLING_AMQP_URL"]
+    b = Billing("intake-b", work, {"BILLING_AMQP_URL": amqp + ("&" if "?" in amqp else "?") + "heartbeat=30"},
+                command=("intake",)).start()
     sender = Sender(run, 1500, [a.port], rate=100).start()
     wait_accepted(sender, 300)
     pid = services("rabbitmq-pid").strip()
     subprocess.run(["kill", "-STOP", pid], check=True)
     frozen_at = time.monotonic()
     try:
+        # The close it sends is never answered, and must not hold the exit.
+        exited = {}
+        signalled = time.monotonic()
+        b.process.send_signal(signal.SIGTERM)
+        waiter = threading.Thread(target=lambda: (b.process.wait(timeout=SHUTDOWN_TIMEOUT_MS / 1000 + 60),
+                                                  exited.setdefault("at", time.monotonic())), daemon=True)
+        waiter.start()
         noticed = wait_for(lambda: not a.ready(), 4 * HEARTBEAT_S + 2, "readiness to fail on a frozen broker") - frozen_at
         time.sleep(max(0.0, seconds - (time.monotonic() - frozen_at)))
     finally:
@@ -171,9 +187,16 @@ def frozen_broker(work, seconds=30):
     bound = CONFIRM_TIMEOUT_MS / 1000 + 1
     if sender.longest_non_2xx > bound:
         raise Failure(f"frozen-broker: a refusal took {sender.longest_non_2xx:.2f} s (bound {bound} s)")
+    waiter.join(SHUTDOWN_TIMEOUT_MS / 1000 + 60)
+    if "at" not in exited:
+        raise Failure("frozen-broker: a serve did not exit within a minute of SIGTERM with the broker frozen")
+    shutdown_frozen = exited["at"] - signalled
+    if shutdown_frozen > SHUTDOWN_TIMEOUT_MS / 1000:
+        raise Failure(f"frozen-broker: a serve shut down in {shutdown_frozen:.1f} s with the broker frozen (bound {SHUTDOWN_TIMEOUT_MS / 1000} s)")
     if noticed > 2 * HEARTBEAT_S + 1:
         raise Failure(f"frozen-broker: the dead peer was noticed after {noticed:.1f} s (heartbeat {HEARTBEAT_S} s)")
-    figures.update({"frozen_s": seconds, "noticed_after_s": round(noticed, 2), "longest_refusal_s": round(sender.longest_non_2xx, 3)})
+    figures.update({"frozen_s": seconds, "noticed_after_s": round(noticed, 2), "longest_refusal_s": round(sender.longest_non_2xx, 3),
+                    "shutdown_with_frozen_broker_s": round(shutdown_frozen, 2)})
     a.terminate(SHUTDOWN_TIMEOUT_MS / 1000 + 10)
     return figures
 

@@ -35,10 +35,10 @@ int camqp_socket_fd(amqp_connection_state_t conn);
 /// stays open (the owning thread closes it).
 void camqp_shutdown_socket(int fd);
 
-/// Closes the connection politely (best effort) and frees it.
-void camqp_close_and_destroy(amqp_connection_state_t conn);
 
 /// Frees a connection whose socket already failed, without talking to the broker.
+/// Sends connection.close and waits for close-ok (up to the RPC timeout); the socket stays open.
+void camqp_close(amqp_connection_state_t conn);
 void camqp_destroy(amqp_connection_state_t conn);
 
 /// Describes an `amqp_rpc_reply_t` failure in `error`; returns 0 when the reply is normal.
