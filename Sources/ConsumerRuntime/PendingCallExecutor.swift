@@ -20,6 +20,7 @@ struct PendingCallExecutor: Sendable {
     func runAdded(eventIDs: [String]) async {
         guard !eventIDs.isEmpty else { return }
         let calls: [PendingCall]
+        let taken = ContinuousClock.now
         do {
             calls = try await PendingCallStore.withConnection(on: database, logger: logger) {
                 try await $0.take(consumer: definition.name, eventIDs: eventIDs, lease: lease)
@@ -29,13 +30,14 @@ struct PendingCallExecutor: Sendable {
                            metadata: ["error": "\(FailureClassifier.describe(error))"])
             return
         }
-        for call in calls { await run(call) }
+        for call in calls { await run(call, claimedAt: taken) }
     }
 
     /// Takes and makes up to `limit` calls whose claim has run out; returns how many it took.
     @discardableResult
     func sweep(limit: Int = 20) async -> Int {
         let calls: [PendingCall]
+        let taken = ContinuousClock.now
         do {
             calls = try await PendingCallStore.withConnection(on: database, logger: logger) {
                 try await $0.takeDue(consumer: definition.name, limit: limit, lease: lease)
@@ -46,7 +48,7 @@ struct PendingCallExecutor: Sendable {
         }
         for call in calls {
             logger.info("taking over a pending call", metadata: ["call": "\(call.key)", "attempt": "\(call.attempts)"])
-            await run(call)
+            await run(call, claimedAt: taken)
         }
         return calls.count
     }
@@ -60,8 +62,17 @@ struct PendingCallExecutor: Sendable {
         }
     }
 
-    /// One attempt at `call`, cut at the lease; a failure becomes a ``PendingCallDecision``.
-    func run(_ call: PendingCall) async {
+    /// One attempt at `call`, cut when the claim taken at `claimedAt` runs out (all the calls of
+    /// one take share it); a failure becomes a ``PendingCallDecision``.
+    func run(_ call: PendingCall, claimedAt: ContinuousClock.Instant) async {
+        // The claim was set by the database's clock just before `claimedAt`: stop a second early.
+        let remaining = claimedAt + lease - .seconds(1) - .now
+        guard remaining > .milliseconds(100) else {
+            // Its claim has run out while earlier calls of the same take were made: a sweep
+            // (perhaps another process's) takes it, so this process must not make it too.
+            logger.info("pending call left for a sweep: its claim ran out first", metadata: ["call": "\(call.key)"])
+            return
+        }
         do {
             try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask {
@@ -69,8 +80,7 @@ struct PendingCallExecutor: Sendable {
                     return true
                 }
                 group.addTask {
-                    // The claim was set by the database's clock before this began: stop a second early.
-                    try await Task.sleep(for: max(lease - .seconds(1), .milliseconds(100)))
+                    try await Task.sleep(for: remaining)
                     return false
                 }
                 let completed = try await group.next() ?? false
@@ -90,7 +100,7 @@ struct PendingCallExecutor: Sendable {
                     "call": "\(call.key)", "attempt": "\(call.attempts)", "retry_in": "\(delay)", "error": "\(message)"])
                 do {
                     try await PendingCallStore.withConnection(on: database, logger: logger) {
-                        try await $0.postpone(key: call.key, by: delay, error: message)
+                        try await $0.postpone(call, by: delay, error: message)
                     }
                 } catch {
                     logger.warning("could not postpone the call; its claim runs out and a sweep takes it",

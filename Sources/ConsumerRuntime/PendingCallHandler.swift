@@ -13,11 +13,11 @@ import Storage
 /// always with the same idempotency key, and its outcome is recorded once.
 public protocol PendingCallHandler: EventHandler {
     /// Makes `call` and records its outcome in a transaction that begins with
-    /// `PendingCallStore.finish(key:)` and records nothing when that returns false. Throw
+    /// `PendingCallStore.finish(_:)` and records nothing when that returns false. Throw
     /// ``TransientFailure`` (or let a network or database error through) to try again later;
     /// ``PermanentFailure`` to give up, which calls ``abandon(_:reason:database:logger:)``.
     func complete(_ call: PendingCall, database: PostgresClient, logger: Logger) async throws
 
-    /// Records that `call` was given up and why, in a transaction that begins with `PendingCallStore.finish(key:)`.
+    /// Records that `call` was given up and why, in a transaction that begins with `PendingCallStore.finish(_:)`.
     func abandon(_ call: PendingCall, reason: String, database: PostgresClient, logger: Logger) async throws
 }

@@ -103,8 +103,9 @@ public struct DunningHandler: PendingCallHandler {
                 // The lifecycle consumer has not applied it yet: the schedule depends on its plan.
                 throw TransientFailure("subscription \(subscriptionID) is not known yet; the lifecycle consumer has not applied it")
             }
-            tenantID = try await lifecycle.tenant(of: subscription)
-            if tenantID == nil, try await !lifecycle.hasAccount(customerID: subscription.stripeCustomerID) {
+            let (tenant, accountKnown) = try await lifecycle.tenantAndAccount(of: subscription)
+            tenantID = tenant
+            if tenant == nil, !accountKnown {
                 // The customer event (which names the tenant) may come after the subscription's:
                 // a case opened now would have no tenant to notify or restrict, for good.
                 throw TransientFailure("customer \(subscription.stripeCustomerID) is not known yet; the lifecycle consumer has not applied it")
@@ -270,9 +271,15 @@ public struct DunningHandler: PendingCallHandler {
         let (record, step) = try await DunningStore.withConnection(on: database, logger: logger) { store in
             (try await store.dunningCase(id: pending.caseID, lock: false), try await store.step(caseID: pending.caseID, key: pending.stepKey))
         }
-        guard let record, let step, step.status == .calling, let request = Self.stripeCall(for: step, of: record) else {
-            // Nothing to call any more (the step was settled another way): just end the row.
-            _ = try await PendingCallStore.withConnection(on: database, logger: logger) { try await $0.finish(key: call.key) }
+        guard let record, let step, step.status == .calling, record.status == .open, let request = Self.stripeCall(for: step, of: record) else {
+            // Nothing to call any more: the case closed (a payment came in while this call waited
+            // for a retry) or retries were paused since. The step is skipped, never left calling.
+            try await database.transaction(logger: logger) { connection in
+                guard try await PendingCallStore(connection: connection, logger: logger).finish(call), let step, step.status == .calling else { return }
+                let reason = record?.status == .open ? "retries paused after a hard decline (\(record?.retriesPausedReason ?? "?"))" : "case closed"
+                try await DunningStore(connection: connection, logger: logger).finish(
+                    caseID: step.caseID, key: step.stepKey, status: .skipped, reason: reason, outcome: nil)
+            }
             return
         }
         let answer: CallAnswer
@@ -286,7 +293,7 @@ public struct DunningHandler: PendingCallHandler {
             answer = refusal.type == "card_error" && step.kind == .retry ? .declined(refusal.declineCode ?? refusal.code) : .refused(error.description)
         }
         try await database.transaction(logger: logger) { connection in
-            guard try await PendingCallStore(connection: connection, logger: logger).finish(key: call.key) else { return }
+            guard try await PendingCallStore(connection: connection, logger: logger).finish(call) else { return }
             let store = DunningStore(connection: connection, logger: logger)
             guard let current = try await store.dunningCase(id: pending.caseID) else { return }
             let (status, reason, outcome) = try await settle(answer, of: step, case: current, store: store, logger: logger)
@@ -299,7 +306,7 @@ public struct DunningHandler: PendingCallHandler {
         // A payload that does not decode leaves no step to record: the row alone is ended.
         let pending = try? JSONDecoder().decode(PendingStep.self, from: Data(call.payload.utf8))
         try await database.transaction(logger: logger) { connection in
-            guard try await PendingCallStore(connection: connection, logger: logger).finish(key: call.key), let pending else { return }
+            guard try await PendingCallStore(connection: connection, logger: logger).finish(call), let pending else { return }
             try await DunningStore(connection: connection, logger: logger).finish(
                 caseID: pending.caseID, key: pending.stepKey, status: .failed, reason: "Stripe was not reached: \(reason)", outcome: nil)
         }

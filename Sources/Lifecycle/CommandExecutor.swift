@@ -110,7 +110,7 @@ struct CommandExecutor: Sendable {
     func settle(_ call: PendingCall, commandID: String, type: String, status: CommandRecord.Status, reason: String?, requestIDs: [String],
                 database: PostgresClient, logger: Logger) async throws {
         let recorded = try await database.transaction(logger: logger) { connection in
-            guard try await PendingCallStore(connection: connection, logger: logger).finish(key: call.key) else { return false }
+            guard try await PendingCallStore(connection: connection, logger: logger).finish(call) else { return false }
             try await CommandStore(connection: connection, logger: logger).settle(commandID: commandID, status: status, reason: reason,
                                                                                  requestIDs: requestIDs)
             return true

@@ -123,11 +123,13 @@ public struct LifecycleStore: PostgresStore {
         return nil
     }
 
-    /// Whether a customer event of `customerID` has been applied (its account row exists).
-    public func hasAccount(customerID: String) async throws -> Bool {
-        let rows = try await connection.query("SELECT 1 FROM billing_accounts WHERE stripe_customer_id = \(customerID)", logger: logger)
-        for try await _ in rows { return true }
-        return false
+    /// The subscription's tenant, and whether a customer event of its customer has been applied
+    /// (its account row exists), read in one statement so that the two agree.
+    public func tenantAndAccount(of subscription: SubscriptionRecord) async throws -> (tenantID: String?, accountKnown: Bool) {
+        let rows = try await connection.query(
+            "SELECT tenant_id FROM billing_accounts WHERE stripe_customer_id = \(subscription.stripeCustomerID)", logger: logger)
+        for try await tenant in rows.decode(String?.self) { return (subscription.tenantID ?? tenant, true) }
+        return (subscription.tenantID, false)
     }
 
     /// The subscription's items, by item id.

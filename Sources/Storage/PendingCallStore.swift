@@ -5,7 +5,7 @@ import PostgresNIO
 /// `pending_calls`: the calls to Stripe a consumer has decided and not yet finished (see
 /// ``PendingCall``). The handler adds one inside its event's transaction; after the commit the
 /// runner takes it and the handler makes the call with no transaction open, then records the
-/// outcome in a transaction that also ``finish(key:)``es the row, so the outcome is recorded
+/// outcome in a transaction that also ``finish(_:)``es the row, so the outcome is recorded
 /// once however often the call was made (each call carries its idempotency key).
 ///
 /// A taken row is claimed for a lease; a row whose claim has run out (its process died, or its
@@ -29,7 +29,7 @@ public struct PendingCallStore: PostgresStore {
     public func add(key: String, consumer: String, eventID: String, payload: String) async throws {
         _ = try await connection.query("""
             INSERT INTO pending_calls (call_key, consumer, event_id, payload, claimed_until)
-            VALUES (\(key), \(consumer), \(eventID), \(payload)::jsonb, now() + \(Self.seconds(Self.firstClaim)) * interval '1 second')
+            VALUES (\(key), \(consumer), \(eventID), \(payload)::jsonb, clock_timestamp() + \(Self.seconds(Self.firstClaim)) * interval '1 second')
             ON CONFLICT (call_key) DO NOTHING
             """, logger: logger).collect()
     }
@@ -53,19 +53,22 @@ public struct PendingCallStore: PostgresStore {
             """, logger: logger))
     }
 
-    /// Ends the call; false when another process ended it first (then record nothing). Call it
-    /// inside the transaction that records the outcome.
-    public func finish(key: String) async throws -> Bool {
-        let rows = try await connection.query("DELETE FROM pending_calls WHERE call_key = \(key) RETURNING 1", logger: logger)
+    /// Ends the call as taken for its `attempts`-th time; false when another process ended it
+    /// first or has taken it since (its claim ran out), and then this one records nothing. Call
+    /// it inside the transaction that records the outcome.
+    public func finish(_ call: PendingCall) async throws -> Bool {
+        let rows = try await connection.query(
+            "DELETE FROM pending_calls WHERE call_key = \(call.key) AND attempts = \(Int32(call.attempts)) RETURNING 1", logger: logger)
         for try await _ in rows { return true }
         return false
     }
 
-    /// Leaves the call for a later attempt, `delay` from now, with why this one failed.
-    public func postpone(key: String, by delay: Duration, error: String) async throws {
+    /// Leaves the call for a later attempt, `delay` from now, with why this one failed; nothing
+    /// when another process has taken it since.
+    public func postpone(_ call: PendingCall, by delay: Duration, error: String) async throws {
         _ = try await connection.query("""
             UPDATE pending_calls SET claimed_until = now() + \(Self.seconds(delay)) * interval '1 second', last_error = \(error)
-             WHERE call_key = \(key)
+             WHERE call_key = \(call.key) AND attempts = \(Int32(call.attempts))
             """, logger: logger).collect()
     }
 

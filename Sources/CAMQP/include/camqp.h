@@ -36,9 +36,9 @@ int camqp_socket_fd(amqp_connection_state_t conn);
 void camqp_shutdown_socket(int fd);
 
 
-/// Frees a connection whose socket already failed, without talking to the broker.
 /// Sends connection.close and waits for close-ok (up to the RPC timeout); the socket stays open.
 void camqp_close(amqp_connection_state_t conn);
+/// Frees a connection and closes its socket, without talking to the broker.
 void camqp_destroy(amqp_connection_state_t conn);
 
 /// Describes an `amqp_rpc_reply_t` failure in `error`; returns 0 when the reply is normal.
