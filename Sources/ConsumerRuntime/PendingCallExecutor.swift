@@ -19,35 +19,33 @@ struct PendingCallExecutor: Sendable {
     /// After a commit: makes the calls that the transactions of `eventIDs` added.
     func runAdded(eventIDs: [String]) async {
         guard !eventIDs.isEmpty else { return }
-        let calls: [PendingCall]
-        let taken = ContinuousClock.now
         do {
-            calls = try await PendingCallStore.withConnection(on: database, logger: logger) {
-                try await $0.take(consumer: definition.name, eventIDs: eventIDs, lease: lease)
-            }
+            try await takeAndRun { try await $0.take(consumer: definition.name, eventIDs: eventIDs, lease: lease) }
         } catch {
             logger.warning("could not take the calls just decided; a sweep takes them once their first claim runs out",
                            metadata: ["error": "\(FailureClassifier.describe(error))"])
-            return
         }
-        for call in calls { await run(call, claimedAt: taken) }
     }
 
     /// Takes and makes up to `limit` calls whose claim has run out; returns how many it took.
     @discardableResult
     func sweep(limit: Int = 20) async -> Int {
-        let calls: [PendingCall]
-        let taken = ContinuousClock.now
         do {
-            calls = try await PendingCallStore.withConnection(on: database, logger: logger) {
-                try await $0.takeDue(consumer: definition.name, limit: limit, lease: lease)
-            }
+            return try await takeAndRun(takingOver: true) { try await $0.takeDue(consumer: definition.name, limit: limit, lease: lease) }
         } catch {
             logger.debug("pending-call sweep skipped", metadata: ["error": "\(FailureClassifier.describe(error))"])
             return 0
         }
+    }
+
+    /// Takes calls with one statement of `take`, then makes each, every one cut when that
+    /// take's claim runs out; returns how many it took. Throws only the take's error.
+    @discardableResult
+    private func takeAndRun(takingOver: Bool = false, _ take: (PendingCallStore) async throws -> [PendingCall]) async throws -> Int {
+        let taken = ContinuousClock.now
+        let calls = try await PendingCallStore.withConnection(on: database, logger: logger) { try await take($0) }
         for call in calls {
-            logger.info("taking over a pending call", metadata: ["call": "\(call.key)", "attempt": "\(call.attempts)"])
+            if takingOver { logger.info("taking over a pending call", metadata: ["call": "\(call.key)", "attempt": "\(call.attempts)"]) }
             await run(call, claimedAt: taken)
         }
         return calls.count

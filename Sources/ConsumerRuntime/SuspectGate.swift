@@ -11,6 +11,10 @@ actor SuspectGate {
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
     /// Runs `body` when no other suspect is being handled in this process; in arrival order.
+    /// The wait ends when the suspect in front leaves, and every body ends: its statements have
+    /// the database's statement timeout, its Stripe calls are cut at their lease, and its wait
+    /// for a database outage ends on shutdown or cancellation. The wait itself is not cancelled:
+    /// a cancelled runner's suspects pass through at once, since their bodies end at once.
     func alone<Result: Sendable>(_ body: @Sendable () async -> Result) async -> Result {
         await enter()
         let result = await body()

@@ -44,7 +44,9 @@ struct DatabaseProbe: Sendable {
             let answer = await group.next() ?? false
             group.cancelAll()  // a connect still under way is cancelled
             // At the deadline, closing the channel fails a query still waiting, so the group ends now.
-            if !answer, let opened = connection.value.withLock({ $0 }) { try? await opened.close() }
+            if !answer, let opened = connection.value.withLock({ $0 }) {
+                try? await opened.close()  // closing a socket locally; already closed (the query's own close) is not an error worth reporting
+            }
             return answer
         }
     }

@@ -238,10 +238,12 @@ extension Integration {
         @Test func aDeclineThenASuccessClosesTheCaseAndSkipsTheRest() async throws {
             let tag = UUID().uuidString.prefix(8).lowercased()
             // Asked while each payment is being tried: is the case's row free?
-            let caseFree = Mutex<[Bool]>([])
+            let caseFree = Mutex<[String]>([])
             let stripe = FakeStripe { _ in
-                let free = (try? await LockProbe.dunningCaseIsFree(invoiceID: "in_\(tag)")) ?? false  // a failed probe counts as held
-                caseFree.withLock { $0.append(free) }
+                // A probe that fails is recorded as its error, so the expectation below shows it.
+                let answer: String
+                do { answer = try await LockProbe.dunningCaseIsFree(invoiceID: "in_\(tag)") ? "free" : "held" } catch { answer = "probe failed: \(error)" }
+                caseFree.withLock { $0.append(answer) }
             }
             // Day 1 declined; day 3 throttled, then a server error, then paid: one key for all three.
             stripe.script("/v1/invoices/in_\(tag)", [.decline(), .tooManyRequests, .serverError])
@@ -268,7 +270,7 @@ extension Integration {
             }
             let pays = stripe.requests.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.map(\.idempotencyKey)
             #expect(pays == ["dc_in_\(tag):retry-day-1"] + Array(repeating: "dc_in_\(tag):retry-day-3", count: 3))
-            #expect(caseFree.withLock { $0 } == [true, true, true, true], "Stripe was called while the step's transaction held the case's lock")
+            #expect(caseFree.withLock { $0 } == ["free", "free", "free", "free"], "Stripe was called while the step's transaction held the case's lock")
             #expect(stripe.effects.filter { $0.path == "/v1/invoices/in_\(tag)/pay" }.count == 1)
             #expect(try await scalar("SELECT outcome FROM dunning_steps WHERE case_id = \("dc_in_\(tag)") AND step_key = 'retry-day-1'",
                                      as: String?.self) == "declined: insufficient_funds")

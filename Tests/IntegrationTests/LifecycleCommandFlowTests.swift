@@ -60,10 +60,12 @@ extension Integration {
         @Test func aPlanChangeCallsStripeOnceAndIsConfirmedByItsWebhook() async throws {
             let tag = UUID().uuidString.prefix(6).lowercased()
             // Asked while Stripe is being called: is the subscription's lock free?
-            let lockFree = Mutex<[Bool]>([])
+            let lockFree = Mutex<[String]>([])
             let stripe = FakeStripe { _ in
-                let free = (try? await LockProbe.lifecycleObjectIsFree("sub_\(tag)")) ?? false  // a failed probe counts as held
-                lockFree.withLock { $0.append(free) }
+                // A probe that fails is recorded as its error, so the expectation below shows it.
+                let answer: String
+                do { answer = try await LockProbe.lifecycleObjectIsFree("sub_\(tag)") ? "free" : "held" } catch { answer = "probe failed: \(error)" }
+                lockFree.withLock { $0.append(answer) }
             }
             try await stripe.run { base in
                 try await RunnerHarness.run(consumer: LifecycleConsumerTests.consumer(), handlers: [handler(base)]) { (harness) async throws -> Void in
@@ -87,7 +89,7 @@ extension Integration {
                                   "proration_behavior": "create_prorations"])
             #expect(call.idempotencyKey == "cmd_\(tag):update")
             #expect(call.authorization == "Bearer sk_test_cmd")
-            #expect(lockFree.withLock { $0 } == [true], "Stripe was called while the command's transaction held the subscription's lock")
+            #expect(lockFree.withLock { $0 } == ["free"], "Stripe was called while the command's transaction held the subscription's lock")
         }
 
         @Test func stripeFailingForAWhileIsRetriedByTheRunnerAndAppliesOnce() async throws {
