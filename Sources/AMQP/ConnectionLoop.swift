@@ -285,6 +285,12 @@ final class ConnectionLoop {
             return
         }
         var timeout = configuration.heartbeat > .zero ? configuration.heartbeat / 2 : .seconds(1)
+        if configuration.heartbeat > .zero {
+            // Wake when the silence would reach two heartbeats, not up to half a heartbeat
+            // later: the dead peer is then noticed within two intervals of its last frame.
+            let silentUntil = lastReceive + configuration.heartbeat * 2 + .milliseconds(1)
+            timeout = max(min(timeout, silentUntil - clock.now), .milliseconds(1))
+        }
         if let deadline = confirms.earliestDeadline {
             timeout = max(min(timeout, deadline - clock.now), .milliseconds(1))
         }
